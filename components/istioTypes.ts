@@ -1,0 +1,56 @@
+/**
+ * The parts of Istio's networking.istio.io/v1 API that switchyard writes.
+ * Field names and nesting follow Istio's CRD schema (istio.io/api
+ * kubernetes/customresourcedefinitions.gen.yaml), which the API server
+ * validates them against on a real cluster.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
+ */
+
+export const ISTIO_API_VERSION = "networking.istio.io/v1";
+
+export interface PortSelector {
+  number: number;
+}
+
+export interface Destination {
+  host: string;
+  subset: string;
+  port: PortSelector;
+}
+
+export interface HTTPRouteDestination {
+  destination: Destination;
+  /** Percent of the route's traffic; the weights of one route sum to 100. */
+  weight?: number;
+}
+
+export interface StringMatch {
+  exact: string;
+}
+
+export interface HTTPMatchRequest {
+  name?: string;
+  headers?: Record<string, StringMatch>;
+}
+
+export interface HTTPRoute {
+  name: string;
+  match?: HTTPMatchRequest[];
+  route: HTTPRouteDestination[];
+}
+
+export interface VirtualServiceSpec {
+  hosts: string[];
+  http: HTTPRoute[];
+}
+
+export interface Subset {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface DestinationRuleSpec {
+  host: string;
+  subsets: Subset[];
+}

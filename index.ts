@@ -1,0 +1,14 @@
+import { BlueGreenService } from "./components/blueGreenService";
+import { MeshNamespace } from "./components/meshNamespace";
+import { loadStackConfig } from "./components/stackConfig";
+
+const config = loadStackConfig();
+
+const namespace = new MeshNamespace(config.namespace, { name: config.namespace, manage: config.manageNamespace });
+
+const deployed = config.services.map(
+  (service) => new BlueGreenService(service.name, { service, namespace: namespace.name }),
+);
+
+/** The status page: `pulumi stack output services`. */
+export const services = Object.fromEntries(deployed.map((service, index) => [config.services[index]!.name, service.status]));

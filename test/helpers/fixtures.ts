@@ -1,0 +1,29 @@
+import { parseStackConfig, type ServiceConfig, type StackConfig } from "../../components/config";
+
+/** A valid `switchyard:*` config with one service and both colors; tests change one field at a time. */
+export function validRawConfig(): Record<string, any> {
+  return {
+    namespace: "shop",
+    services: {
+      checkout: {
+        image: "registry.example.com/shop/checkout",
+        port: 8080,
+        replicas: 3,
+        blue: { version: "1.4.2", env: { FEATURE_NEW_CART: "false" }, schema: ">=12 <14" },
+        green: { version: "1.5.0", env: { FEATURE_NEW_CART: "true" }, schema: ">=13 <15" },
+        live: "blue",
+        canary: 0,
+      },
+    },
+  };
+}
+
+export function parsed(mutate: (raw: Record<string, any>) => void = () => {}): StackConfig {
+  const raw = validRawConfig();
+  mutate(raw);
+  return parseStackConfig(raw);
+}
+
+export function checkout(mutate: (service: Record<string, any>) => void = () => {}): ServiceConfig {
+  return parsed((raw) => mutate(raw.services.checkout)).services[0]!;
+}
