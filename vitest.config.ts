@@ -14,8 +14,6 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
-          // One stack, one state backend: scenarios run in order, never in parallel.
-          fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 900_000,
         },

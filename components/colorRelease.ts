@@ -27,6 +27,7 @@ export interface ColorReleaseArgs {
  */
 export class ColorRelease extends pulumi.ComponentResource {
   readonly configMap: k8s.core.v1.ConfigMap;
+  readonly secret?: k8s.core.v1.Secret;
   readonly deployment: k8s.apps.v1.Deployment;
   readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
 
@@ -45,13 +46,26 @@ export class ColorRelease extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    if (plan.secretName !== undefined) {
+      this.secret = new k8s.core.v1.Secret(
+        `${name}-secret`,
+        {
+          metadata: { name: plan.secretName, namespace, labels },
+          immutable: true,
+          type: "Opaque",
+          stringData: pulumi.secret({ ...plan.slot.secretEnv }),
+        },
+        { parent: this },
+      );
+    }
+
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
         metadata: { name: plan.name, namespace, labels, annotations: { ...plan.annotations } },
         spec: deploymentSpec(service, plan, args.image ?? plan.image),
       },
-      { parent: this, dependsOn: [this.configMap] },
+      { parent: this, dependsOn: this.secret === undefined ? [this.configMap] : [this.configMap, this.secret] },
     );
 
     if (needsDisruptionBudget(plan)) {
@@ -64,6 +78,7 @@ export class ColorRelease extends pulumi.ComponentResource {
 
     this.registerOutputs({
       configMap: this.configMap,
+      secret: this.secret,
       deployment: this.deployment,
       disruptionBudget: this.disruptionBudget,
     });

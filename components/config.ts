@@ -7,6 +7,7 @@ import {
   RawDefaults,
   RawProbe,
   RawResources,
+  RawSecrets,
   RawService,
   RawSlot,
   RawStackConfig,
@@ -45,6 +46,8 @@ export interface ColorSlot {
   readonly digest?: string;
   /** Feature flags and settings that roll forward and back with this version. */
   readonly env: Readonly<Record<string, string>>;
+  /** Secret environment (from `switchyard:secrets`), plain here; resources receive it wrapped as a Pulumi secret. */
+  readonly secretEnv: Readonly<Record<string, string>>;
   /** Semver range of database schema versions this build can run on. */
   readonly schema?: string;
   readonly commit?: string;
@@ -96,16 +99,28 @@ export const BUILTIN_DEFAULTS = {
   dockerfile: "Dockerfile",
 } as const;
 
+/** Facts about the stack config that live outside the `switchyard:*` values. */
+export interface ConfigContext {
+  /** Keys (without namespace) whose values were set with `--secret`. */
+  readonly secretKeys: readonly string[];
+  /** `kubernetes:renderYamlToDirectory` is set: manifests go to files, not to a cluster. */
+  readonly renderMode: boolean;
+}
+
+const NO_CONTEXT: ConfigContext = { secretKeys: [], renderMode: false };
+
 /**
  * Parses the `switchyard:*` stack config (keys without the namespace) into
  * typed settings with every default resolved. Throws a ConfigError listing
  * every problem found; nothing has been registered at that point.
  */
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+export function parseStackConfig(raw: Record<string, unknown>, context: ConfigContext = NO_CONTEXT): StackConfig {
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(shapeProblems(parsed.error, raw));
   }
+  const secretIssues = secretProblems(parsed.data, context);
+  if (secretIssues.length > 0) throw new ConfigError(secretIssues);
   const config = resolveStackConfig(parsed.data);
   const problems = config.services.flatMap(ruleProblems);
   if (problems.length > 0) {
@@ -119,11 +134,13 @@ function resolveStackConfig(raw: RawStackConfig): StackConfig {
   return {
     namespace: raw.namespace,
     manageNamespace: raw.manageNamespace ?? BUILTIN_DEFAULTS.manageNamespace,
-    services: Object.entries(raw.services).map(([name, service]) => resolveService(name, service, defaults)),
+    services: Object.entries(raw.services).map(([name, service]) =>
+      resolveService(name, service, defaults, raw.secrets?.[name] ?? {}),
+    ),
   };
 }
 
-function resolveService(name: string, raw: RawService, defaults: RawDefaults): ServiceConfig {
+function resolveService(name: string, raw: RawService, defaults: RawDefaults, secrets: RawSecrets[string]): ServiceConfig {
   const replicas = raw.replicas ?? defaults.replicas ?? BUILTIN_DEFAULTS.replicas;
   return {
     name,
@@ -140,7 +157,7 @@ function resolveService(name: string, raw: RawService, defaults: RawDefaults): S
       liveness: resolveProbe(BUILTIN_DEFAULTS.probes.liveness, defaults.probes?.liveness, raw.probes?.liveness),
     },
     resources: resolveResources(raw.resources ?? defaults.resources),
-    slots: resolveSlots(raw),
+    slots: resolveSlots(raw, secrets),
     live: raw.live,
     canary: raw.canary ?? BUILTIN_DEFAULTS.canary,
     ...(raw.database === undefined ? {} : { database: raw.database }),
@@ -164,21 +181,22 @@ function resolveResources(raw: RawResources | undefined): ResourceSettings {
   return { requests: raw.requests ?? {}, limits: raw.limits ?? {} };
 }
 
-function resolveSlots(raw: RawService): Partial<Record<Color, ColorSlot>> {
+function resolveSlots(raw: RawService, secrets: RawSecrets[string]): Partial<Record<Color, ColorSlot>> {
   const slots: Partial<Record<Color, ColorSlot>> = {};
   for (const color of COLORS) {
     const slot = raw[color];
-    if (slot !== undefined) slots[color] = resolveSlot(slot);
+    if (slot !== undefined) slots[color] = resolveSlot(slot, secrets[color] ?? {});
   }
   return slots;
 }
 
-function resolveSlot(raw: RawSlot): ColorSlot {
+function resolveSlot(raw: RawSlot, secretEnv: Readonly<Record<string, string>>): ColorSlot {
   const env = Object.fromEntries(Object.entries(raw.env ?? {}).map(([key, value]) => [key, String(value)]));
   const { build, ...rest } = raw;
   return {
     ...rest,
     env,
+    secretEnv,
     ...(build === undefined ? {} : { build: { context: build.context, dockerfile: build.dockerfile ?? BUILTIN_DEFAULTS.dockerfile } }),
   };
 }
@@ -253,6 +271,44 @@ function schemaGateProblems(service: ServiceConfig): ConfigProblem[] {
   return problems;
 }
 
+/**
+ * Secrets must be stored encrypted, belong to a deployed color, and never be
+ * rendered: in render mode the provider writes Secret manifests in plain text.
+ * Values are never echoed in a message.
+ */
+function secretProblems(raw: RawStackConfig, context: ConfigContext): ConfigProblem[] {
+  if (raw.secrets === undefined) return [];
+  const hidden = "[secret]";
+  const problems: ConfigProblem[] = [];
+  if (!context.secretKeys.includes("secrets")) {
+    problems.push({
+      key: "secrets",
+      value: hidden,
+      allowed: "values stored encrypted: set each with pulumi config set --secret --path 'secrets.<service>.<color>.<NAME>' VALUE",
+    });
+  }
+  if (context.renderMode) {
+    problems.push({
+      key: "secrets",
+      value: hidden,
+      allowed:
+        "no secrets while kubernetes:renderYamlToDirectory is set: rendered Secret manifests would hold them in plain text; deploy to a cluster, or remove switchyard:secrets from this stack",
+    });
+  }
+  for (const [service, colors] of Object.entries(raw.secrets)) {
+    for (const color of COLORS) {
+      if (colors[color] !== undefined && raw.services[service]?.[color] === undefined) {
+        problems.push({
+          key: `secrets.${service}.${color}`,
+          value: hidden,
+          allowed: `secrets for a deployed color: services.${service}.${color} is not defined`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
 /** One problem per zod issue (one per unknown key), worded with the offending value from the raw input. */
 function shapeProblems(error: z.ZodError, raw: Record<string, unknown>): ConfigProblem[] {
   return error.issues.flatMap((issue): ConfigProblem[] => {
@@ -260,7 +316,7 @@ function shapeProblems(error: z.ZodError, raw: Record<string, unknown>): ConfigP
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((unknownKey) => ({
         key: [...path, unknownKey].join("."),
-        value: valueAt(raw, [...path, unknownKey]),
+        value: path[0] === "secrets" ? "[secret]" : valueAt(raw, [...path, unknownKey]),
         allowed: `no such setting, ${knownKeysAt([...path, unknownKey])}`,
       }));
     }
@@ -268,7 +324,8 @@ function shapeProblems(error: z.ZodError, raw: Record<string, unknown>): ConfigP
       // A map key (service or variable name) broke its rule: report the key's own rule.
       return [{ key: path.join("."), value: path[path.length - 1], allowed: issue.issues[0]?.message ?? issue.message }];
     }
-    return [{ key: path.join("."), value: valueAt(raw, path), allowed: issue.message }];
+    const value = path[0] === "secrets" ? "[secret]" : valueAt(raw, path);
+    return [{ key: path.join("."), value, allowed: issue.message }];
   });
 }
 

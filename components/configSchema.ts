@@ -124,6 +124,20 @@ export const serviceSchema = z.strictObject({
     .optional(),
 });
 
+const serviceName = z.string().max(40, { error: ALLOWED_SERVICE_NAME }).regex(DNS_LABEL, { error: ALLOWED_SERVICE_NAME });
+
+const secretEnvSchema = z.record(
+  text(ENV_NAME, "environment variable names: letters, digits and '_', not starting with a digit"),
+  z.string({ error: "text, set with pulumi config set --secret" }),
+);
+
+/** `secrets.<service>.<color>.<NAME>`: values set with `--secret`, bound to a color like its `env`. */
+export const secretsSchema = z.record(
+  serviceName,
+  z.strictObject({ blue: secretEnvSchema.optional(), green: secretEnvSchema.optional() }),
+  { error: "a map of service name to colors to secret environment variables" },
+);
+
 export const stackConfigSchema = z.strictObject({
   namespace: z
     .string({ error: ALLOWED_NAMESPACE })
@@ -131,16 +145,14 @@ export const stackConfigSchema = z.strictObject({
     .regex(DNS_LABEL, { error: ALLOWED_NAMESPACE }),
   manageNamespace: z.boolean({ error: "true or false" }).optional(),
   defaults: defaultsSchema.optional(),
-  services: z.record(
-    z.string().max(40, { error: ALLOWED_SERVICE_NAME }).regex(DNS_LABEL, { error: ALLOWED_SERVICE_NAME }),
-    serviceSchema,
-    { error: "a map of service name to service settings" },
-  ),
+  services: z.record(serviceName, serviceSchema, { error: "a map of service name to service settings" }),
+  secrets: secretsSchema.optional(),
 });
 
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;
 export type RawService = z.infer<typeof serviceSchema>;
 export type RawSlot = z.infer<typeof slotSchema>;
+export type RawSecrets = z.infer<typeof secretsSchema>;
 export type RawDefaults = z.infer<typeof defaultsSchema>;
 export type RawProbe = z.infer<typeof probeSchema>;
 export type RawResources = z.infer<typeof resourcesSchema>;

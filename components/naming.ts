@@ -62,6 +62,10 @@ export function configMapName(service: string, color: Color, data: Readonly<Reco
   return `${colorName(service, color)}-${contentHash(data)}`;
 }
 
+export function secretName(service: string, color: Color, data: Readonly<Record<string, string>>): string {
+  return `${colorName(service, color)}-secret-${contentHash(data)}`;
+}
+
 /** First 10 hex characters of the SHA-256 of the data with keys sorted, so key order never matters. */
 export function contentHash(data: Readonly<Record<string, string>>): string {
   const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));

@@ -26,13 +26,27 @@ function decode(text: string): unknown {
   }
 }
 
+/** `isConfigSecret` is marked internal in the SDK's types but is what `Config.getSecret` relies on. */
+function isSecret(fullKey: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
+  return runtime.isConfigSecret(fullKey);
+}
+
 /**
  * Reads and validates the stack config once, at the edge. A config problem
  * becomes a RunError, so the user sees the list of problems and no stack trace.
  */
 export function loadStackConfig(): StackConfig {
+  const all = pulumi.runtime.allConfig();
+  const prefix = `${NAMESPACE}:`;
+  const context = {
+    secretKeys: Object.keys(all)
+      .filter((key) => key.startsWith(prefix) && isSecret(key))
+      .map((key) => key.slice(prefix.length)),
+    renderMode: all["kubernetes:renderYamlToDirectory"] !== undefined,
+  };
   try {
-    return parseStackConfig(switchyardKeys(pulumi.runtime.allConfig()));
+    return parseStackConfig(switchyardKeys(all), context);
   } catch (error) {
     if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
     throw error;

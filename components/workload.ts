@@ -46,7 +46,10 @@ function container(service: ServiceConfig, plan: ColorPlan, image: pulumi.Input<
     image,
     imagePullPolicy: "IfNotPresent",
     ports: [{ name: CONTAINER_PORT_NAME, containerPort: service.port, protocol: "TCP" }],
-    envFrom: [{ configMapRef: { name: plan.configMapName } }],
+    envFrom: [
+      { configMapRef: { name: plan.configMapName } },
+      ...(plan.secretName === undefined ? [] : [{ secretRef: { name: plan.secretName } }]),
+    ],
     env: [
       { name: "SWITCHYARD_SERVICE", value: service.name },
       { name: "SWITCHYARD_COLOR", value: plan.color },

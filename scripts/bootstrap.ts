@@ -1,0 +1,32 @@
+import * as fs from "node:fs";
+import { BootstrapError, buildComponent, goVersion } from "./lib/goBuild";
+import { cacheRoot, COMPONENTS, componentDir, isBuilt, type Component } from "./lib/toolchain";
+import { installKubernetesProvider, pulumiEnvironment } from "./lib/environment";
+
+const log = (line: string) => console.log(`[bootstrap] ${line}`);
+
+/** Builds what is missing or stale, then installs the provider into this clone's plugin cache. */
+export function bootstrap(components: readonly Component[] = COMPONENTS): void {
+  const go = goVersion();
+  for (const component of components) {
+    const dir = componentDir(component, go);
+    if (isBuilt(component, go)) {
+      log(`${component.name}: up to date (${dir})`);
+      continue;
+    }
+    fs.mkdirSync(cacheRoot(), { recursive: true });
+    buildComponent(component, dir, log);
+  }
+  installKubernetesProvider(pulumiEnvironment());
+}
+
+if (require.main === module) {
+  const started = Date.now();
+  try {
+    bootstrap();
+    log(`toolchain ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    console.error(`[bootstrap] ${error instanceof BootstrapError ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,118 @@
+import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { BootstrapError, goVersion } from "./goBuild";
+import { binDir, ENGINE, isBuilt, KUBERNETES_PROVIDER, KUBERNETES_PROVIDER_VERSION, PROJECT_ROOT } from "./toolchain";
+
+/**
+ * The one place that decides how Pulumi runs for this project: every script,
+ * test and the switchyard command take their environment from here, so none
+ * of them can reach the network or a cloud account by accident.
+ */
+
+/**
+ * Passphrase of the local stacks' secrets provider. It protects nothing of
+ * value (local dev and test stacks); real stacks set their own
+ * PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
+ */
+export const LOCAL_PASSPHRASE = "switchyard-local-stacks";
+
+export interface PulumiEnvironment {
+  /** Folder holding Pulumi.yaml. */
+  readonly projectDir: string;
+  /** Pulumi's home: plugin cache, workspace settings. */
+  readonly pulumiHome: string;
+  /** Folder of the file state backend. */
+  readonly stateDir: string;
+  /** The `pulumi` executable we built. */
+  readonly pulumi: string;
+  /** Environment for every `pulumi` process. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface EnvironmentOptions {
+  /** @default the repository root */
+  readonly projectDir?: string;
+  /** State backend folder; tests pass a temporary one. @default `<repo>/.switchyard/state` */
+  readonly stateDir?: string;
+  readonly baseEnv?: NodeJS.ProcessEnv;
+}
+
+export const LOCAL_DIR = path.join(PROJECT_ROOT, ".switchyard");
+
+export function pulumiEnvironment(options: EnvironmentOptions = {}): PulumiEnvironment {
+  const baseEnv = options.baseEnv ?? process.env;
+  const go = goVersion();
+  if (!isBuilt(ENGINE, go, baseEnv)) {
+    throw new BootstrapError("The Pulumi toolchain is not built yet: run `npm run bootstrap` (npm start and npm test do it for you).");
+  }
+  const engineBin = binDir(ENGINE, go, baseEnv);
+  const pulumiHome = path.join(LOCAL_DIR, "pulumi-home");
+  const stateDir = options.stateDir ?? path.join(LOCAL_DIR, "state");
+  fs.mkdirSync(pulumiHome, { recursive: true });
+  fs.mkdirSync(stateDir, { recursive: true });
+  const passphrase =
+    baseEnv.PULUMI_CONFIG_PASSPHRASE === undefined && baseEnv.PULUMI_CONFIG_PASSPHRASE_FILE === undefined
+      ? { PULUMI_CONFIG_PASSPHRASE: LOCAL_PASSPHRASE }
+      : {};
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    ...passphrase,
+    PULUMI_HOME: pulumiHome,
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // Type-checking happens once, in `npm test` (tsc --noEmit); every run only transpiles.
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    // The engine's own folder first: our language host sits beside `pulumi`.
+    PATH: `${engineBin}${path.delimiter}${baseEnv.PATH ?? ""}`,
+  };
+  return { projectDir: options.projectDir ?? PROJECT_ROOT, pulumiHome, stateDir, pulumi: path.join(engineBin, "pulumi"), env };
+}
+
+/**
+ * Installs our provider build into the plugin cache of PULUMI_HOME, where the
+ * engine finds it by name and version. It is never put on PATH: the engine
+ * would use it "from $PATH" with a warning on every run.
+ */
+export function installKubernetesProvider(environment: PulumiEnvironment): void {
+  const go = goVersion();
+  if (!isBuilt(KUBERNETES_PROVIDER, go)) {
+    throw new BootstrapError("The Kubernetes provider is not built yet: run `npm run bootstrap`.");
+  }
+  const source = path.join(binDir(KUBERNETES_PROVIDER, go), "pulumi-resource-kubernetes");
+  const pluginDir = path.join(environment.pulumiHome, "plugins", `resource-kubernetes-v${KUBERNETES_PROVIDER_VERSION}`);
+  const marker = path.join(environment.pulumiHome, "plugins", `.resource-kubernetes-v${KUBERNETES_PROVIDER_VERSION}.source`);
+  if (fs.existsSync(pluginDir) && fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === source) return;
+  runPulumi(environment, ["plugin", "install", "resource", "kubernetes", KUBERNETES_PROVIDER_VERSION, "--file", source, "--reinstall"]);
+  fs.writeFileSync(marker, source);
+}
+
+export interface PulumiResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `pulumi` and fails loudly unless `allowFailure` is set. */
+export function runPulumi(
+  environment: PulumiEnvironment,
+  args: readonly string[],
+  options: { allowFailure?: boolean; inherit?: boolean; input?: string; env?: NodeJS.ProcessEnv } = {},
+): PulumiResult {
+  const spawnOptions: SpawnSyncOptions = {
+    cwd: environment.projectDir,
+    env: { ...environment.env, ...options.env },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: options.inherit ? "inherit" : "pipe",
+    ...(options.input === undefined ? {} : { input: options.input }),
+  };
+  const result = spawnSync(environment.pulumi, [...args], spawnOptions);
+  const outcome = { status: result.status ?? 1, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? "") };
+  if (result.error) throw result.error;
+  if (outcome.status !== 0 && !options.allowFailure) {
+    throw new Error(`pulumi ${args.join(" ")} exited ${outcome.status}\n${outcome.stdout}\n${outcome.stderr}`);
+  }
+  return outcome;
+}

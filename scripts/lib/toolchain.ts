@@ -1,0 +1,125 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/**
+ * The binaries the project builds from Go modules, where they live, and the
+ * key that decides when they are stale. Each component is built into its own
+ * cache directory named by a hash of its tools/ folders and build settings, so
+ * a fresh clone on the same machine reuses it and a change to one wrapper
+ * module rebuilds only that component.
+ */
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export const TOOLS_DIR = path.join(PROJECT_ROOT, "tools");
+
+/** One `go build` inside one wrapper module. */
+export interface GoBuild {
+  /** Wrapper module folder under tools/. */
+  readonly module: string;
+  /** Package to build, as a module path, or "." for the wrapper's own main. */
+  readonly pkg: string;
+  /** File name of the binary in the component's bin directory. */
+  readonly binary: string;
+  readonly ldflags: string;
+  readonly tags?: string;
+  /** A command (argv) run in the module folder before building, e.g. to generate embedded files. */
+  readonly prepare?: readonly string[];
+}
+
+export interface Component {
+  readonly name: string;
+  readonly description: string;
+  readonly builds: readonly GoBuild[];
+}
+
+export const PULUMI_VERSION = "3.259.0";
+export const KUBERNETES_PROVIDER_VERSION = "4.25.0";
+
+/**
+ * The engine and our language host share a directory: the CLI looks for
+ * language plugins beside its own executable before it looks on PATH.
+ */
+export const ENGINE: Component = {
+  name: "engine",
+  description: `Pulumi CLI v${PULUMI_VERSION} and our Node.js language host`,
+  builds: [
+    {
+      module: "pulumi",
+      pkg: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
+      binary: "pulumi",
+      tags: "osusergo,grpcnotrace",
+      ldflags: `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`,
+    },
+    {
+      module: "language-host",
+      pkg: ".",
+      binary: "pulumi-language-nodejs",
+      ldflags: `-s -w -X main.version=${PULUMI_VERSION}`,
+    },
+  ],
+};
+
+export const KUBERNETES_PROVIDER: Component = {
+  name: "kubernetes-provider",
+  description: `Pulumi Kubernetes provider v${KUBERNETES_PROVIDER_VERSION}`,
+  builds: [
+    {
+      module: "kubernetes-provider",
+      pkg: ".",
+      binary: "pulumi-resource-kubernetes",
+      ldflags: `-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${KUBERNETES_PROVIDER_VERSION}`,
+      prepare: ["go", "run", "./gen", "-version", KUBERNETES_PROVIDER_VERSION, "-out", "generated", "-module-dir", "{module-dir:github.com/pulumi/pulumi-kubernetes/provider/v4}"],
+    },
+  ],
+};
+
+export const COMPONENTS: readonly Component[] = [ENGINE, KUBERNETES_PROVIDER];
+
+/** Root of the toolchain cache: outside the clone, shared by every clone on the machine. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SWITCHYARD_TOOLCHAIN_CACHE) return path.resolve(env.SWITCHYARD_TOOLCHAIN_CACHE);
+  const base = env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache");
+  return path.join(base, "switchyard", "toolchain");
+}
+
+/** Hash of every file in the component's wrapper modules (paths and contents) and of its build settings. */
+export function componentKey(component: Component, goVersion: string): string {
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify({ builds: component.builds, goVersion }));
+  for (const module of [...new Set(component.builds.map((b) => b.module))].sort()) {
+    for (const file of listFiles(path.join(TOOLS_DIR, module))) {
+      hash.update(path.relative(TOOLS_DIR, file));
+      hash.update("\0");
+      hash.update(fs.readFileSync(file));
+      hash.update("\0");
+    }
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Files that define a module: everything except what its build generates. */
+function listFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name === "generated") continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...listFiles(full));
+    else if (entry.isFile()) files.push(full);
+  }
+  return files;
+}
+
+export function componentDir(component: Component, goVersion: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheRoot(env), `${component.name}-${componentKey(component, goVersion)}`);
+}
+
+export function binDir(component: Component, goVersion: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(componentDir(component, goVersion, env), "bin");
+}
+
+/** A component is ready when its completion marker exists: a half-finished build never counts. */
+export function isBuilt(component: Component, goVersion: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return fs.existsSync(path.join(componentDir(component, goVersion, env), "complete"));
+}
