@@ -23,7 +23,7 @@ export class TestProject {
     }
     fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
     this.environment = pulumiEnvironment({ projectDir: this.dir, stateDir: path.join(this.dir, ".state") });
-    this.pulumi(["stack", "init", stack, "--non-interactive"]);
+    this.pulumi(["stack", "init"]);
   }
 
   /** Runs `pulumi` on this project's stack; throws on a non-zero exit unless `allowFailure`. */
