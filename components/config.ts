@@ -1,6 +1,6 @@
 import * as semver from "semver";
 import { ZodObject, ZodOptional, ZodRecord, type z } from "zod";
-import { ConfigError, ConfigProblem } from "./configProblems";
+import { ConfigError, HIDDEN_SECRET, type ConfigProblem } from "./configProblems";
 import {
   Color,
   COLORS,
@@ -278,7 +278,7 @@ function schemaGateProblems(service: ServiceConfig): ConfigProblem[] {
  */
 function secretProblems(raw: RawStackConfig, context: ConfigContext): ConfigProblem[] {
   if (raw.secrets === undefined) return [];
-  const hidden = "[secret]";
+  const hidden = HIDDEN_SECRET;
   const problems: ConfigProblem[] = [];
   if (!context.secretKeys.includes("secrets")) {
     problems.push({
@@ -316,7 +316,7 @@ function shapeProblems(error: z.ZodError, raw: Record<string, unknown>): ConfigP
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((unknownKey) => ({
         key: [...path, unknownKey].join("."),
-        value: path[0] === "secrets" ? "[secret]" : valueAt(raw, [...path, unknownKey]),
+        value: path[0] === "secrets" ? HIDDEN_SECRET : valueAt(raw, [...path, unknownKey]),
         allowed: `no such setting, ${knownKeysAt([...path, unknownKey])}`,
       }));
     }
@@ -324,7 +324,7 @@ function shapeProblems(error: z.ZodError, raw: Record<string, unknown>): ConfigP
       // A map key (service or variable name) broke its rule: report the key's own rule.
       return [{ key: path.join("."), value: path[path.length - 1], allowed: issue.issues[0]?.message ?? issue.message }];
     }
-    const value = path[0] === "secrets" ? "[secret]" : valueAt(raw, path);
+    const value = path[0] === "secrets" ? HIDDEN_SECRET : valueAt(raw, path);
     return [{ key: path.join("."), value, allowed: issue.message }];
   });
 }

@@ -19,8 +19,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** Stands in for a secret value in a problem, so no message ever prints one. */
+export const HIDDEN_SECRET = Symbol("hidden secret");
+
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing (the key is missing)";
+  if (value === HIDDEN_SECRET) return "[secret]";
   if (typeof value === "string") return JSON.stringify(value);
   if (value === null || typeof value !== "object") return String(value);
   const text = JSON.stringify(value);

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { BlueGreenService } from "../../components/blueGreenService";
 import { parseStackConfig, type ConfigContext } from "../../components/config";
-import { ConfigError } from "../../components/configProblems";
+import { ConfigError, HIDDEN_SECRET } from "../../components/configProblems";
 import { validRawConfig } from "../helpers/fixtures";
 import { recordRegistrations, type Recorder } from "../helpers/mocks";
 
@@ -31,24 +31,24 @@ describe("secret environment is bound to a color and stored encrypted", () => {
 
   it("refuses secrets that were not set with --secret, without echoing them", () => {
     const found = problems(withSecrets({ checkout: { blue: { DB_PASSWORD: "hunter2" } } }), { secretKeys: [], renderMode: false });
-    expect(found).toEqual([{ key: "secrets", value: "[secret]", allowed: expect.stringContaining("pulumi config set --secret") }]);
+    expect(found).toEqual([{ key: "secrets", value: HIDDEN_SECRET, allowed: expect.stringContaining("pulumi config set --secret") }]);
     expect(JSON.stringify(found)).not.toContain("hunter2");
   });
 
   it("refuses secrets in render mode, where they would be written to files in plain text", () => {
     const found = problems(withSecrets({ checkout: { blue: { DB_PASSWORD: "hunter2" } } }), { secretKeys: ["secrets"], renderMode: true });
-    expect(found).toEqual([{ key: "secrets", value: "[secret]", allowed: expect.stringContaining("kubernetes:renderYamlToDirectory") }]);
+    expect(found).toEqual([{ key: "secrets", value: HIDDEN_SECRET, allowed: expect.stringContaining("kubernetes:renderYamlToDirectory") }]);
   });
 
   it("refuses secrets for a color that is not deployed", () => {
     const raw = withSecrets({ checkout: { green: { DB_PASSWORD: "x" } } });
     delete raw.services.checkout.green;
-    expect(problems(raw, STORED_ENCRYPTED)).toContainEqual(expect.objectContaining({ key: "secrets.checkout.green", value: "[secret]" }));
+    expect(problems(raw, STORED_ENCRYPTED)).toContainEqual(expect.objectContaining({ key: "secrets.checkout.green", value: HIDDEN_SECRET }));
   });
 
   it("hides the value when a secret has the wrong shape", () => {
     const found = problems(withSecrets({ checkout: { blue: { DB_PASSWORD: 1234 } } }), STORED_ENCRYPTED);
-    expect(found).toEqual([expect.objectContaining({ key: "secrets.checkout.blue.DB_PASSWORD", value: "[secret]" })]);
+    expect(found).toEqual([expect.objectContaining({ key: "secrets.checkout.blue.DB_PASSWORD", value: HIDDEN_SECRET })]);
   });
 });
 

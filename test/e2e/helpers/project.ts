@@ -31,8 +31,9 @@ export class TestProject {
     return runPulumi(this.environment, [...args, "--stack", this.stack, "--non-interactive"], options);
   }
 
+  /** `pulumi config set --path`; a value that is not `secret` is stored as plain text even if it looks like a secret. */
   configSet(pathKey: string, value: string | number, options: { secret?: boolean } = {}): void {
-    const secret = options.secret ? ["--secret"] : [];
+    const secret = options.secret ? ["--secret"] : ["--plaintext"];
     this.pulumi(["config", "set", "--path", pathKey, String(value), ...secret]);
   }
 
