@@ -53,7 +53,8 @@ export class ColorRelease extends pulumi.ComponentResource {
           metadata: { name: plan.secretName, namespace, labels },
           immutable: true,
           type: "Opaque",
-          stringData: pulumi.secret({ ...plan.slot.secretEnv }),
+          // The Secret class marks data and stringData as Pulumi secrets itself.
+          stringData: { ...plan.slot.secretEnv },
         },
         { parent: this },
       );

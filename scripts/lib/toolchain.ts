@@ -36,6 +36,10 @@ export interface Component {
 
 export const PULUMI_VERSION = "3.259.0";
 export const KUBERNETES_PROVIDER_VERSION = "4.25.0";
+export const KUBERNETES_VERSION = "v1.36.1";
+export const ETCD_VERSION = "v3.6.10";
+export const KWOK_VERSION = "v0.8.0";
+export const ISTIO_API_VERSION = "v1.30.3";
 
 /**
  * The engine and our language host share a directory: the CLI looks for
@@ -75,7 +79,47 @@ export const KUBERNETES_PROVIDER: Component = {
   ],
 };
 
-export const COMPONENTS: readonly Component[] = [ENGINE, KUBERNETES_PROVIDER];
+const KUBERNETES_VERSION_FLAGS = [
+  `-X k8s.io/component-base/version.gitVersion=${KUBERNETES_VERSION}`,
+  `-X k8s.io/component-base/version.gitMajor=${KUBERNETES_VERSION.split(".")[0]!.slice(1)}`,
+  `-X k8s.io/component-base/version.gitMinor=${KUBERNETES_VERSION.split(".")[1]}`,
+  "-X k8s.io/component-base/version.gitTreeState=clean",
+].join(" ");
+
+/** The local cluster's control plane: the API server reports its real version on /version. */
+export const KUBERNETES: Component = {
+  name: "kubernetes",
+  description: `Kubernetes ${KUBERNETES_VERSION} control plane and kubectl`,
+  builds: ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"].map((command) => ({
+    module: "kubernetes",
+    pkg: `k8s.io/kubernetes/cmd/${command}`,
+    binary: command,
+    ldflags: `-s -w ${KUBERNETES_VERSION_FLAGS}`,
+  })),
+};
+
+export const ETCD: Component = {
+  name: "etcd",
+  description: `etcd ${ETCD_VERSION}`,
+  builds: [{ module: "etcd", pkg: "go.etcd.io/etcd/server/v3", binary: "etcd", ldflags: "-s -w" }],
+};
+
+export const KWOK: Component = {
+  name: "kwok",
+  description: `KWOK ${KWOK_VERSION} (simulated nodes and pods) and kwokctl`,
+  builds: ["kwok", "kwokctl"].map((command) => ({
+    module: "kwok",
+    pkg: `sigs.k8s.io/kwok/cmd/${command}`,
+    binary: command,
+    ldflags: "-s -w",
+  })),
+};
+
+/** What Pulumi needs to run at all. */
+export const PULUMI_COMPONENTS: readonly Component[] = [ENGINE, KUBERNETES_PROVIDER];
+/** What the local cluster needs. */
+export const CLUSTER_COMPONENTS: readonly Component[] = [ETCD, KWOK, KUBERNETES];
+export const COMPONENTS: readonly Component[] = [...PULUMI_COMPONENTS, ...CLUSTER_COMPONENTS];
 
 /** Root of the toolchain cache: outside the clone, shared by every clone on the machine. */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {

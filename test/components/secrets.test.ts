@@ -64,7 +64,7 @@ describe("a color with secrets gets an immutable Secret its pods read", () => {
     await recorder.settle();
 
     const secret = component.releases.green!.secret!;
-    expect(await new Promise((resolve) => pulumi.output(secret.stringData).isSecret.then(resolve))).toBe(true);
+    expect(await pulumi.isSecret(secret.stringData)).toBe(true);
     const registered = recorder.byName("kubernetes:core/v1:Secret", "checkout-green-secret");
     expect(registered.inputs.metadata.name).toMatch(/^checkout-green-secret-[0-9a-f]{10}$/);
     expect(registered.inputs.immutable).toBe(true);

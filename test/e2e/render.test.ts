@@ -7,7 +7,7 @@ const RENDER_DIR = ".switchyard/rendered/dev";
 const VIRTUAL_SERVICE_FILE = "1-manifest/networking.istio.io_v1-virtualservice-shop-checkout.yaml";
 
 /** Steps that change something: everything but "same". */
-const changes = (steps: { op: string; type: string }[]) => steps.filter((step) => step.op !== "same");
+const changes = <Step extends { op: string }>(steps: Step[]) => steps.filter((step) => step.op !== "same");
 
 describe("the dev stack through the real pulumi CLI, our language host and our provider build (render mode)", () => {
   let project: TestProject;
