@@ -1,8 +1,11 @@
+import * as path from "node:path";
+import { clusterTools } from "./lib/cluster";
 import { pulumiEnvironment } from "./lib/environment";
 
 /**
  * Prints the project's Pulumi environment as shell exports, for running the
- * built `pulumi` by hand: eval "$(npx ts-node --transpile-only scripts/env.ts)"
+ * built `pulumi` (and `kubectl`, once the cluster tools are built) by hand:
+ * eval "$(npx ts-node --transpile-only scripts/env.ts)"
  */
 const KEYS = [
   "PULUMI_HOME",
@@ -15,6 +18,11 @@ const KEYS = [
 ];
 
 const { env } = pulumiEnvironment();
+try {
+  env.PATH = `${path.dirname(clusterTools().kubectl)}${path.delimiter}${env.PATH}`;
+} catch {
+  // Cluster tools not built yet: pulumi alone is still useful.
+}
 for (const key of KEYS) {
   const value = env[key];
   if (value !== undefined) console.log(`export ${key}='${value.replace(/'/g, `'\\''`)}'`);

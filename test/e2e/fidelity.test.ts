@@ -13,8 +13,8 @@ describe("fidelity of our language host", () => {
   let viaHost: TestProject;
   let inline: TestProject;
   beforeAll(() => {
-    viaHost = new TestProject("dev");
-    inline = new TestProject("dev");
+    viaHost = new TestProject("render");
+    inline = new TestProject("render");
     for (const project of [viaHost, inline]) {
       project.pulumi(["config", "set", "kubernetes:renderYamlToDirectory", project.file("rendered")]);
     }

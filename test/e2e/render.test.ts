@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestProject } from "./helpers/project";
+import { RENDER_DIR, TestProject } from "./helpers/project";
 import { changedFiles, snapshotFiles } from "./helpers/files";
 
-const RENDER_DIR = ".switchyard/rendered/dev";
 const VIRTUAL_SERVICE_FILE = "1-manifest/networking.istio.io_v1-virtualservice-shop-checkout.yaml";
 
 /** Steps that change something: everything but "same". */
@@ -12,7 +11,7 @@ const changes = <Step extends { op: string }>(steps: Step[]) => steps.filter((st
 describe("the dev stack through the real pulumi CLI, our language host and our provider build (render mode)", () => {
   let project: TestProject;
   beforeAll(() => {
-    project = new TestProject("dev");
+    project = new TestProject("render");
   });
   afterAll(() => project?.remove());
 
@@ -77,7 +76,7 @@ describe("the dev stack through the real pulumi CLI, our language host and our p
 describe("bad config through the real CLI", () => {
   let project: TestProject;
   beforeAll(() => {
-    project = new TestProject("dev");
+    project = new TestProject("render");
   });
   afterAll(() => project?.remove());
 

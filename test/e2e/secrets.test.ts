@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestProject } from "./helpers/project";
+import { RENDER_DIR, TestProject } from "./helpers/project";
 
 const SECRET = "s3cr3t-Value-7f2a91";
 
 describe("secret stack config through the real CLI (render mode)", () => {
   let project: TestProject;
   beforeAll(() => {
-    project = new TestProject("dev");
+    project = new TestProject("render");
   });
   afterAll(() => project?.remove());
 
@@ -25,7 +25,7 @@ describe("secret stack config through the real CLI (render mode)", () => {
     expect(result.status).not.toBe(0);
     expect(output).toContain("secrets: got [secret]; allowed: no secrets while kubernetes:renderYamlToDirectory is set");
     expect(output).not.toContain(SECRET);
-    expect(fs.existsSync(project.file(".switchyard/rendered/dev"))).toBe(false);
+    expect(fs.existsSync(project.file(RENDER_DIR))).toBe(false);
     expect(project.stateText()).not.toContain(SECRET);
   });
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/google/shlex"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
@@ -94,4 +95,18 @@ func nodeArgsOption(v any) ([]string, error) {
 		return nil, fmt.Errorf("runtime option \"nodeargs\": %w", err)
 	}
 	return args, nil
+}
+
+// nodeWithOptions finds node and reads the runtime options that every node
+// process the host starts (programs and plugins alike) is launched with.
+func nodeWithOptions(info *pulumirpc.ProgramInfo) (string, runtimeOptions, error) {
+	nodeBin, err := findNode()
+	if err != nil {
+		return "", runtimeOptions{}, err
+	}
+	opts, err := parseRuntimeOptions(info.GetOptions())
+	if err != nil {
+		return "", runtimeOptions{}, err
+	}
+	return nodeBin, opts, nil
 }

@@ -39,11 +39,7 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 
 // programCommand prepares, but does not start, the node process for req.
 func (h *languageHost) programCommand(ctx context.Context, req *pulumirpc.RunRequest) (*exec.Cmd, error) {
-	nodeBin, err := findNode()
-	if err != nil {
-		return nil, err
-	}
-	opts, err := parseRuntimeOptions(req.GetInfo().GetOptions())
+	nodeBin, opts, err := nodeWithOptions(req.GetInfo())
 	if err != nil {
 		return nil, err
 	}

@@ -54,11 +54,7 @@ func (h *languageHost) RunPlugin(
 
 // pluginCommand prepares, but does not start, the node process for req.
 func (h *languageHost) pluginCommand(ctx context.Context, req *pulumirpc.RunPluginRequest) (*exec.Cmd, error) {
-	nodeBin, err := findNode()
-	if err != nil {
-		return nil, err
-	}
-	opts, err := parseRuntimeOptions(req.GetInfo().GetOptions())
+	nodeBin, opts, err := nodeWithOptions(req.GetInfo())
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,15 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pulumiEnvironment, runPulumi, type PulumiEnvironment, type PulumiResult } from "../../../scripts/lib/environment";
+import { kubeconfigPath, TEST_CLUSTER } from "../../../scripts/lib/cluster";
 import { PROJECT_ROOT } from "../../../scripts/lib/toolchain";
+
+/** Where a test project deploys: rendered manifests, or the end-to-end tests' own local cluster. */
+export type Target = "render" | "cluster";
+
+export const RENDER_DIR = ".switchyard/rendered/dev";
 
 /** What a test project is made of: the program and its stack files, never the repo's state or node_modules. */
 const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json", "index.ts", "components"];
@@ -11,12 +18,14 @@ const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "pa
  * A copy of the project in a temporary folder with its own state backend, so
  * tests change stack config and deploy without touching the repository's
  * files or the developer's dev stack. node_modules is linked, not copied.
+ * On the cluster each project gets a namespace of its own.
  */
 export class TestProject {
   readonly dir: string;
   readonly environment: PulumiEnvironment;
+  readonly namespace: string;
 
-  constructor(readonly stack = "dev") {
+  constructor(readonly target: Target, readonly stack = "dev") {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-"));
     for (const file of PROJECT_FILES) {
       fs.cpSync(path.join(PROJECT_ROOT, file), path.join(this.dir, file), { recursive: true });
@@ -24,11 +33,36 @@ export class TestProject {
     fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
     this.environment = pulumiEnvironment({ projectDir: this.dir, stateDir: path.join(this.dir, ".state") });
     this.pulumi(["stack", "init"]);
+    this.namespace = target === "render" ? "shop" : `e2e-${path.basename(this.dir).split("-").pop()!.toLowerCase()}`;
+    if (target === "render") {
+      this.pulumi(["config", "rm", "kubernetes:kubeconfig"]);
+      this.pulumi(["config", "set", "kubernetes:renderYamlToDirectory", RENDER_DIR]);
+    } else {
+      this.pulumi(["config", "set", "kubernetes:kubeconfig", kubeconfigPath(TEST_CLUSTER)]);
+      this.pulumi(["config", "set", "switchyard:namespace", this.namespace]);
+    }
   }
 
   /** Runs `pulumi` on this project's stack; throws on a non-zero exit unless `allowFailure`. */
   pulumi(args: readonly string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): PulumiResult {
     return runPulumi(this.environment, [...args, "--stack", this.stack, "--non-interactive"], options);
+  }
+
+  /** Starts `pulumi` without waiting, for runs that race or get killed. */
+  pulumiAsync(args: readonly string[]): { child: ChildProcess; done: Promise<PulumiResult> } {
+    const child = spawn(this.environment.pulumi, [...args, "--stack", this.stack, "--non-interactive"], {
+      cwd: this.dir,
+      env: this.environment.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    const done = new Promise<PulumiResult>((resolve) =>
+      child.on("close", (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr })),
+    );
+    return { child, done };
   }
 
   /** `pulumi config set --path`; a value that is not `secret` is stored as plain text even if it looks like a secret. */
@@ -66,7 +100,9 @@ export class TestProject {
     return path.join(this.dir, relative);
   }
 
+  /** Deletes what the project deployed to the cluster, then its folder. */
   remove(): void {
+    if (this.target === "cluster") this.pulumi(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
