@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceConfig } from "./config";
-import { colorSelector } from "./naming";
+import { colorSelector, OWNERSHIP_ANNOTATIONS } from "./naming";
 import type { ColorPlan } from "./plan";
 import { deploymentSpec, needsDisruptionBudget, podDisruptionBudgetSpec } from "./workload";
 
@@ -39,7 +39,7 @@ export class ColorRelease extends pulumi.ComponentResource {
     this.configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
       {
-        metadata: { name: plan.configMapName, namespace, labels },
+        metadata: { name: plan.configMapName, namespace, labels, annotations: { ...OWNERSHIP_ANNOTATIONS } },
         immutable: true,
         data: { ...plan.slot.env },
       },
@@ -50,7 +50,7 @@ export class ColorRelease extends pulumi.ComponentResource {
       this.secret = new k8s.core.v1.Secret(
         `${name}-secret`,
         {
-          metadata: { name: plan.secretName, namespace, labels },
+          metadata: { name: plan.secretName, namespace, labels, annotations: { ...OWNERSHIP_ANNOTATIONS } },
           immutable: true,
           type: "Opaque",
           // The Secret class marks data and stringData as Pulumi secrets itself.
@@ -63,7 +63,7 @@ export class ColorRelease extends pulumi.ComponentResource {
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
-        metadata: { name: plan.name, namespace, labels, annotations: { ...plan.annotations } },
+        metadata: { name: plan.name, namespace, labels, annotations: { ...OWNERSHIP_ANNOTATIONS, ...plan.annotations } },
         spec: deploymentSpec(service, plan, args.image ?? plan.image),
       },
       { parent: this, dependsOn: this.secret === undefined ? [this.configMap] : [this.configMap, this.secret] },
@@ -72,7 +72,10 @@ export class ColorRelease extends pulumi.ComponentResource {
     if (needsDisruptionBudget(plan)) {
       this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
         `${name}-pdb`,
-        { metadata: { name: plan.name, namespace, labels }, spec: podDisruptionBudgetSpec(service.name, plan) },
+        {
+          metadata: { name: plan.name, namespace, labels, annotations: { ...OWNERSHIP_ANNOTATIONS } },
+          spec: podDisruptionBudgetSpec(service.name, plan),
+        },
         { parent: this, dependsOn: [this.deployment] },
       );
     }

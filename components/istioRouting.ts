@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ISTIO_API_VERSION } from "./istioTypes";
-import { serviceSelector } from "./naming";
+import { OWNERSHIP_ANNOTATIONS, serviceSelector } from "./naming";
 import { destinationRuleSpec, virtualServiceSpec, type RoutingInput } from "./routing";
 
 export interface IstioRoutingArgs {
@@ -33,6 +33,7 @@ export class IstioRouting extends pulumi.ComponentResource {
       name: args.routing.service,
       namespace: args.namespace,
       labels: serviceSelector(args.routing.service),
+      annotations: { ...OWNERSHIP_ANNOTATIONS },
     };
 
     this.destinationRule = new k8s.apiextensions.CustomResource(

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { OWNERSHIP_ANNOTATIONS } from "./naming";
 
 export interface MeshNamespaceArgs {
   /** Namespace name (`switchyard:namespace`). */
@@ -24,7 +25,13 @@ export class MeshNamespace extends pulumi.ComponentResource {
     if (args.manage) {
       const namespace = new k8s.core.v1.Namespace(
         `${name}-namespace`,
-        { metadata: { name: args.name, labels: { "istio-injection": "enabled", "app.kubernetes.io/part-of": "switchyard" } } },
+        {
+          metadata: {
+            name: args.name,
+            labels: { "istio-injection": "enabled", "app.kubernetes.io/part-of": "switchyard" },
+            annotations: { ...OWNERSHIP_ANNOTATIONS },
+          },
+        },
         { parent: this },
       );
       this.name = namespace.metadata.name;

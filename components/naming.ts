@@ -26,6 +26,14 @@ export const ANNOTATIONS = {
   changeCause: "kubernetes.io/change-cause",
 } as const;
 
+/**
+ * Every object switchyard manages carries this: the stack config is the
+ * source of truth, so `pulumi up` takes fields back from a manual
+ * `kubectl scale` or `kubectl edit` (server-side apply would otherwise stop on
+ * the field conflict) and drift is repaired rather than stuck.
+ */
+export const OWNERSHIP_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true" };
+
 /** Header that reaches one color directly, whatever the weights, for smoke tests. */
 export const COLOR_HEADER = "x-switchyard-color";
 

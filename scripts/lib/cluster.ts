@@ -15,8 +15,11 @@ import { binDir, ETCD, isBuilt, ISTIO_API_VERSION, KUBERNETES, KWOK, PROJECT_ROO
 
 /** The cluster `npm start` deploys the dev stack into. */
 export const DEV_CLUSTER = "switchyard";
-/** The end-to-end tests' own cluster, so tests never disturb a developer's dev deployment. */
-export const TEST_CLUSTER = "switchyard-e2e";
+/**
+ * The end-to-end tests' own cluster, so tests never disturb a developer's dev
+ * deployment; SWITCHYARD_E2E_CLUSTER names another for a second run alongside.
+ */
+export const TEST_CLUSTER = process.env.SWITCHYARD_E2E_CLUSTER ?? "switchyard-e2e";
 
 const KWOK_WORKDIR = path.join(LOCAL_DIR, "kwok");
 const STAGES_FILE = path.join(PROJECT_ROOT, "scripts", "cluster", "stages.yaml");

@@ -80,6 +80,15 @@ describe("what one service becomes", () => {
     expect(subsets[0].labels).not.toEqual(subsets[1].labels);
   });
 
+  it("takes ownership of every object it manages, so up repairs kubectl edits instead of stopping on a field conflict", async () => {
+    const r = await deploy(checkout());
+    const kubernetesObjects = r.registrations.filter((x) => x.type.startsWith("kubernetes:"));
+    expect(kubernetesObjects.length).toBe(9);
+    for (const object of kubernetesObjects) {
+      expect(object.inputs.metadata.annotations?.["pulumi.com/patchForce"], `${object.type} ${object.name}`).toBe("true");
+    }
+  });
+
   it("names Kubernetes objects by service and color", async () => {
     const r = await deploy(checkout());
     expect(r.byName(DEPLOYMENT, "checkout-blue").inputs.metadata).toMatchObject({ name: "checkout-blue", namespace: "shop" });
@@ -141,7 +150,7 @@ describe("each container is probed, bounded and locked down", () => {
       "switchyard.dev/change-note": "new cart",
       "kubernetes.io/change-cause": "checkout 1.5.0 | 0f3c2e1 | new cart",
     };
-    expect(deployment.metadata.annotations).toEqual(expected);
+    expect(deployment.metadata.annotations).toEqual({ ...expected, "pulumi.com/patchForce": "true" });
     expect(deployment.spec.template.metadata.annotations).toEqual(expected);
     expect(deployment.spec.template.metadata.labels["app.kubernetes.io/version"]).toBe("1.5.0");
   });
