@@ -4,7 +4,7 @@ import { ColorRelease } from "./colorRelease";
 import type { ServiceConfig } from "./config";
 import type { Color } from "./configSchema";
 import { IstioRouting } from "./istioRouting";
-import { OWNERSHIP_ANNOTATIONS, serviceSelector } from "./naming";
+import { OWNERSHIP_ANNOTATIONS, SERVICE_AWAIT_ANNOTATIONS, serviceSelector } from "./naming";
 import { planService, type ColorPlan } from "./plan";
 import { ServiceImage } from "./serviceImage";
 
@@ -52,7 +52,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
     this.service = new k8s.core.v1.Service(
       `${service.name}-service`,
       {
-        metadata: { name: service.name, namespace, labels: serviceSelector(service.name), annotations: { ...OWNERSHIP_ANNOTATIONS } },
+        metadata: { name: service.name, namespace, labels: serviceSelector(service.name), annotations: { ...OWNERSHIP_ANNOTATIONS, ...SERVICE_AWAIT_ANNOTATIONS } },
         spec: {
           selector: serviceSelector(service.name),
           ports: [{ name: "http", port: service.port, targetPort: "http", protocol: "TCP" }],

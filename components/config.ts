@@ -1,5 +1,6 @@
 import * as semver from "semver";
 import { ZodObject, ZodOptional, ZodRecord, type z } from "zod";
+import { analysisProblems, resolveAnalysis, type AnalysisSettings } from "./analysisConfig";
 import { ConfigError, HIDDEN_SECRET, type ConfigProblem } from "./configProblems";
 import {
   Color,
@@ -81,6 +82,8 @@ export interface StackConfig {
   /** Create the namespace (labelled for Istio sidecar injection) rather than expect it. */
   readonly manageNamespace: boolean;
   readonly services: readonly ServiceConfig[];
+  /** Canary analysis for `switchyard rollout`; absent when the stack has no `switchyard:analysis`. */
+  readonly analysis?: AnalysisSettings;
 }
 
 /** Built-in defaults; `switchyard:defaults` overrides them, and each service overrides both. */
@@ -122,7 +125,10 @@ export function parseStackConfig(raw: Record<string, unknown>, context: ConfigCo
   const secretIssues = secretProblems(parsed.data, context);
   if (secretIssues.length > 0) throw new ConfigError(secretIssues);
   const config = resolveStackConfig(parsed.data);
-  const problems = config.services.flatMap(ruleProblems);
+  const problems = [
+    ...config.services.flatMap(ruleProblems),
+    ...(parsed.data.analysis === undefined ? [] : analysisProblems(parsed.data.analysis)),
+  ];
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -137,6 +143,7 @@ function resolveStackConfig(raw: RawStackConfig): StackConfig {
     services: Object.entries(raw.services).map(([name, service]) =>
       resolveService(name, service, defaults, raw.secrets?.[name] ?? {}),
     ),
+    ...(raw.analysis === undefined ? {} : { analysis: resolveAnalysis(raw.analysis) }),
   };
 }
 

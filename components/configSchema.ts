@@ -138,6 +138,38 @@ export const secretsSchema = z.record(
   { error: "a map of service name to colors to secret environment variables" },
 );
 
+/** Accepts numbers and decimal strings: `pulumi config set --path` stores `0.005` as text. */
+function decimal(min: number, max: number, allowed: string) {
+  const number = /^\d+(\.\d+)?$/;
+  return z.preprocess(
+    (value) => (typeof value === "string" && number.test(value.trim()) ? Number(value) : value),
+    z.number({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed }),
+  );
+}
+
+export const ALLOWED_DURATION = "a Prometheus duration: a whole number followed by s, m or h, such as 30s, 2m or 1h";
+export const PROMETHEUS_DURATION = /^[1-9]\d*(s|m|h)$/;
+const ALLOWED_QUERY =
+  "a PromQL query; {{service}}, {{color}}, {{version}}, {{namespace}} and {{window}} are replaced before it is sent";
+
+const query = z.string({ error: ALLOWED_QUERY }).trim().min(1, { error: ALLOWED_QUERY });
+
+/** `switchyard:analysis`: how `switchyard rollout` judges a canary from Prometheus. */
+export const analysisSchema = z.strictObject({
+  prometheus: checkedText(
+    (url) => /^https?:\/\/[^\s/]+/.test(url),
+    "the base URL of a Prometheus server's HTTP API, such as http://prometheus.monitoring:9090",
+  ),
+  requestsQuery: query.optional(),
+  errorRateQuery: query.optional(),
+  latencyQuery: query.optional(),
+  maxErrorRate: decimal(0, 1, "a fraction from 0 to 1, such as 0.005 for 0.5%").optional(),
+  maxLatencySeconds: decimal(0.001, 3600, "a number of seconds from 0.001 to 3600, such as 0.5").optional(),
+  window: text(PROMETHEUS_DURATION, ALLOWED_DURATION).optional(),
+  minRequests: integer(0, 1_000_000_000).optional(),
+  timeoutSeconds: integer(1, 300).optional(),
+});
+
 export const stackConfigSchema = z.strictObject({
   namespace: z
     .string({ error: ALLOWED_NAMESPACE })
@@ -147,6 +179,7 @@ export const stackConfigSchema = z.strictObject({
   defaults: defaultsSchema.optional(),
   services: z.record(serviceName, serviceSchema, { error: "a map of service name to service settings" }),
   secrets: secretsSchema.optional(),
+  analysis: analysisSchema.optional(),
 });
 
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;
@@ -154,5 +187,6 @@ export type RawService = z.infer<typeof serviceSchema>;
 export type RawSlot = z.infer<typeof slotSchema>;
 export type RawSecrets = z.infer<typeof secretsSchema>;
 export type RawDefaults = z.infer<typeof defaultsSchema>;
+export type RawAnalysis = z.infer<typeof analysisSchema>;
 export type RawProbe = z.infer<typeof probeSchema>;
 export type RawResources = z.infer<typeof resourcesSchema>;

@@ -34,6 +34,16 @@ export const ANNOTATIONS = {
  */
 export const OWNERSHIP_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true" };
 
+/**
+ * On the Service only. The provider would otherwise wait, on every update of
+ * the Service, until every pod it selects is ready; it selects both colors,
+ * and one of them may be rolling out or deliberately failing readiness, so
+ * the update would hang for the provider's 10-minute timeout. Readiness
+ * gates traffic where it matters: the VirtualService waits for the ready
+ * Deployments it routes to.
+ */
+export const SERVICE_AWAIT_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/skipAwait": "true" };
+
 /** Header that reaches one color directly, whatever the weights, for smoke tests. */
 export const COLOR_HEADER = "x-switchyard-color";
 

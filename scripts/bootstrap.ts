@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { BootstrapError, buildComponent, goVersion } from "./lib/goBuild";
 import { cacheRoot, COMPONENTS, componentDir, isBuilt, type Component } from "./lib/toolchain";
 import { installKubernetesProvider, pulumiEnvironment } from "./lib/environment";
+import { ensurePrometheus } from "./lib/prometheus";
 
 const log = (line: string) => console.log(`[bootstrap] ${line}`);
 
@@ -24,6 +25,8 @@ if (require.main === module) {
   const started = Date.now();
   try {
     bootstrap();
+    // `npm run bootstrap` (which npm test runs) also sets up what only the tests use.
+    ensurePrometheus(log);
     log(`toolchain ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error(`[bootstrap] ${error instanceof BootstrapError ? error.message : String(error)}`);

@@ -33,7 +33,7 @@ export interface PulumiEnvironment {
 export interface EnvironmentOptions {
   /** @default the repository root */
   readonly projectDir?: string;
-  /** State backend folder; tests pass a temporary one. @default `<repo>/.switchyard/state` */
+  /** State backend folder. @default `<projectDir>/.switchyard/state` */
   readonly stateDir?: string;
   readonly baseEnv?: NodeJS.ProcessEnv;
 }
@@ -48,7 +48,8 @@ export function pulumiEnvironment(options: EnvironmentOptions = {}): PulumiEnvir
   }
   const engineBin = binDir(ENGINE, go, baseEnv);
   const pulumiHome = path.join(LOCAL_DIR, "pulumi-home");
-  const stateDir = options.stateDir ?? path.join(LOCAL_DIR, "state");
+  const projectDir = options.projectDir ?? PROJECT_ROOT;
+  const stateDir = options.stateDir ?? path.join(projectDir, ".switchyard", "state");
   fs.mkdirSync(pulumiHome, { recursive: true });
   fs.mkdirSync(stateDir, { recursive: true });
   const passphrase =
@@ -67,7 +68,7 @@ export function pulumiEnvironment(options: EnvironmentOptions = {}): PulumiEnvir
     // The engine's own folder first: our language host sits beside `pulumi`.
     PATH: `${engineBin}${path.delimiter}${baseEnv.PATH ?? ""}`,
   };
-  return { projectDir: options.projectDir ?? PROJECT_ROOT, pulumiHome, stateDir, pulumi: path.join(engineBin, "pulumi"), env };
+  return { projectDir, pulumiHome, stateDir, pulumi: path.join(engineBin, "pulumi"), env };
 }
 
 /**

@@ -89,6 +89,14 @@ describe("what one service becomes", () => {
     }
   });
 
+  it("does not wait on the Service, whose pods span both colors, but on each Deployment it routes to", async () => {
+    const r = await deploy(checkout());
+    expect(r.byName(SERVICE, "checkout-service").inputs.metadata.annotations["pulumi.com/skipAwait"]).toBe("true");
+    for (const object of r.registrations.filter((x) => x.type.startsWith("kubernetes:") && x.type !== SERVICE)) {
+      expect(object.inputs.metadata.annotations?.["pulumi.com/skipAwait"], `${object.type} ${object.name}`).toBeUndefined();
+    }
+  });
+
   it("names Kubernetes objects by service and color", async () => {
     const r = await deploy(checkout());
     expect(r.byName(DEPLOYMENT, "checkout-blue").inputs.metadata).toMatchObject({ name: "checkout-blue", namespace: "shop" });

@@ -67,7 +67,7 @@ class HandWrittenRelease {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-policy-"));
     fs.cpSync(HAND_WRITTEN_RELEASE, this.dir, { recursive: true });
     fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
-    this.environment = pulumiEnvironment({ projectDir: this.dir, stateDir: path.join(this.dir, ".state") });
+    this.environment = pulumiEnvironment({ projectDir: this.dir });
     this.pulumi(["stack", "init"]);
     this.pulumi(["config", "set", "kubernetes:renderYamlToDirectory", "rendered"]);
     for (const [key, value] of Object.entries(config)) this.pulumi(["config", "set", key, String(value)]);

@@ -4,15 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pulumiEnvironment, runPulumi, type PulumiEnvironment, type PulumiResult } from "../../../scripts/lib/environment";
 import { kubeconfigPath, TEST_CLUSTER } from "../../../scripts/lib/cluster";
+import { copyProgram } from "../../../scripts/lib/projectCopy";
 import { PROJECT_ROOT } from "../../../scripts/lib/toolchain";
 
 /** Where a test project deploys: rendered manifests, or the end-to-end tests' own local cluster. */
 export type Target = "render" | "cluster";
 
 export const RENDER_DIR = ".switchyard/rendered/dev";
-
-/** What a test project is made of: the program and its stack files, never the repo's state or node_modules. */
-const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json", "index.ts", "components"];
 
 /**
  * A copy of the project in a temporary folder with its own state backend, so
@@ -27,11 +25,8 @@ export class TestProject {
 
   constructor(readonly target: Target, readonly stack = "dev") {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-"));
-    for (const file of PROJECT_FILES) {
-      fs.cpSync(path.join(PROJECT_ROOT, file), path.join(this.dir, file), { recursive: true });
-    }
-    fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
-    this.environment = pulumiEnvironment({ projectDir: this.dir, stateDir: path.join(this.dir, ".state") });
+    copyProgram(this.dir);
+    this.environment = pulumiEnvironment({ projectDir: this.dir });
     this.pulumi(["stack", "init"]);
     this.namespace = target === "render" ? "shop" : `e2e-${path.basename(this.dir).split("-").pop()!.toLowerCase()}`;
     if (target === "render") {
@@ -63,6 +58,17 @@ export class TestProject {
       child.on("close", (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr })),
     );
     return { child, done };
+  }
+
+  /** Runs the switchyard command on this project's stack, without blocking the test worker. */
+  async switchyard(args: readonly string[]): Promise<PulumiResult> {
+    const command = [path.join(PROJECT_ROOT, "bin", "switchyard.js"), "--cwd", this.dir, "--stack", this.stack, ...args];
+    const child = spawn(process.execPath, command, { cwd: this.dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    return new Promise((resolve) => child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr })));
   }
 
   /** `pulumi config set --path`; a value that is not `secret` is stored as plain text even if it looks like a secret. */

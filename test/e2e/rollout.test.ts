@@ -1,0 +1,146 @@
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getJson, liveWeights, Watch } from "./helpers/cluster";
+import { MetricsSource } from "./helpers/metricsSource";
+import { freePort, PrometheusServer } from "./helpers/prometheus";
+import { TestProject } from "./helpers/project";
+
+/**
+ * The switchyard command on the local cluster with the real CLI, judging
+ * canaries with a real Prometheus that scrapes Istio-style request counters
+ * whose error rates the test sets.
+ */
+describe("the switchyard command: progressive rollouts gated on Prometheus", () => {
+  let project: TestProject;
+  let metrics: MetricsSource;
+  let prometheus: PrometheusServer;
+  let ns: string;
+  const INTERVAL = "12s";
+
+  const traffic = (workload: string, version: string, requestsPerSecond: number, errorRate: number) =>
+    metrics.set(workload, { namespace: ns, version, requestsPerSecond, errorRate });
+  const json = (stdout: string) => JSON.parse(stdout);
+
+  beforeAll(async () => {
+    metrics = await MetricsSource.start();
+    prometheus = await PrometheusServer.start([metrics.target]);
+    project = new TestProject("cluster");
+    ns = project.namespace;
+    project.configSet("analysis.prometheus", prometheus.url);
+    project.configSet("analysis.window", "10s");
+    project.configSet("analysis.minRequests", 20);
+    project.configSet("analysis.timeoutSeconds", 5);
+    project.up();
+  });
+  afterAll(async () => {
+    project?.remove();
+    await prometheus?.stop();
+    await metrics?.stop();
+  });
+
+  it("a healthy canary walks through every step and is promoted", async () => {
+    traffic("checkout-green", "1.5.0", 20, 0);
+    const result = await project.switchyard(["rollout", "checkout", "--steps", "5,50,100", "--interval", INTERVAL, "--yes", "--json"]);
+    expect(result.stderr).toContain("every step passed: promoting");
+    expect(result.status).toBe(0);
+    const outcome = json(result.stdout);
+    expect(outcome.kind).toBe("promoted");
+    expect(outcome.steps.map((step: any) => [step.canary, step.verdict.kind])).toEqual([[5, "pass"], [50, "pass"], [100, "pass"]]);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 0, green: 100 });
+    expect(project.stackOutput("services").checkout).toMatchObject({ live: "green", canary: 0 });
+  });
+
+  it("a canary with 2% errors is rolled back to 0 automatically after one interval", async () => {
+    const deploy = await project.switchyard(["deploy", "checkout", "1.6.0", "--schema", ">=13 <15", "--yes"]);
+    expect(deploy.status, deploy.stderr).toBe(0);
+    expect(deploy.stdout).toContain("checkout: traffic unchanged (blue 0, green 100)");
+    expect(getJson(ns, "deployment", "checkout-blue").spec.template.metadata.labels["app.kubernetes.io/version"]).toBe("1.6.0");
+    traffic("checkout-blue", "1.6.0", 20, 0.02);
+
+    const weights = new Watch(ns, "virtualservice", '{.spec.http[?(@.name=="weighted")].route[*].weight}{"\\n"}');
+    const result = await project.switchyard(["rollout", "checkout", "--steps", "5,50", "--interval", INTERVAL, "--yes", "--json"]);
+    weights.stop();
+    expect(result.status, result.stderr).toBe(3);
+    const outcome = json(result.stdout);
+    expect(outcome).toMatchObject({ kind: "rolled-back", failedAt: 5 });
+    expect(outcome.steps).toHaveLength(1);
+    expect(outcome.reason).toMatch(/^error rate \d+\.\d\d% > 0\.50% over 10s \(\d+ requests\)$/);
+    expect(Number(/error rate (\d+\.\d\d)%/.exec(outcome.reason)![1])).toBeGreaterThan(1);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 0, green: 100 });
+    // The 50% step was never reached: blue (the canary) only ever saw 0 or 5.
+    const blueWeights = weights.lines.map((line) => Number(line.text.split(" ")[0]));
+    expect(Math.max(...blueWeights)).toBe(5);
+  });
+
+  it("with too little traffic to judge, the rollout halts without promoting and says why", async () => {
+    traffic("checkout-blue", "1.6.0", 0, 0);
+    const result = await project.switchyard(["rollout", "checkout", "--steps", "5,100", "--interval", INTERVAL, "--yes", "--json"]);
+    expect(result.status, result.stderr).toBe(4);
+    const outcome = json(result.stdout);
+    expect(outcome).toMatchObject({ kind: "halted", canary: 5 });
+    expect(outcome.reason).toMatch(/^too little traffic to judge: \d+ requests over 10s, at least 20 needed/);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 5, green: 95 });
+    expect(project.stackOutput("services").checkout.live).toBe("green");
+
+    const rollback = await project.switchyard(["rollback", "checkout", "--yes"]);
+    expect(rollback.status, rollback.stderr).toBe(0);
+    expect(rollback.stdout).toContain("checkout: blue 5 -> 0, green 95 -> 100");
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 0, green: 100 });
+  });
+
+  it("an unreachable Prometheus halts the rollout without promoting", async () => {
+    project.configSet("analysis.prometheus", `http://127.0.0.1:${await freePort()}`);
+    const result = await project.switchyard(["rollout", "checkout", "--steps", "5,100", "--interval", "1s", "--yes", "--json"]);
+    project.configSet("analysis.prometheus", prometheus.url);
+    expect(result.status, result.stderr).toBe(4);
+    const outcome = json(result.stdout);
+    expect(outcome.kind).toBe("halted");
+    expect(outcome.reason).toMatch(/^Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable/);
+    expect(project.stackOutput("services").checkout).toMatchObject({ live: "green", canary: 5 });
+    expect((await project.switchyard(["rollback", "checkout", "--yes"])).status).toBe(0);
+  });
+
+  it("a dry run previews the change and writes nothing; bad input is refused with the config key", async () => {
+    const stackFile = project.file("Pulumi.dev.yaml");
+    const before = fs.readFileSync(stackFile, "utf8");
+    const dryRun = await project.switchyard(["canary", "checkout", "25", "--dry-run"]);
+    expect(dryRun.status, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toContain("checkout: blue 0 -> 25, green 100 -> 75");
+    expect(dryRun.stdout).toContain("update VirtualService checkout-virtualservice");
+    expect(dryRun.stdout).toContain("dry run: nothing was changed");
+
+    const refused = await project.switchyard(["canary", "catalog", "5", "--yes"]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("services.catalog.canary: got 5; allowed: 0 while services.catalog.green is not defined");
+    expect(fs.readFileSync(stackFile, "utf8")).toBe(before);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 0, green: 100 });
+  });
+
+  it("status and history show what happened", async () => {
+    const status = await project.switchyard(["status", "--json"]);
+    expect(status.status, status.stderr).toBe(0);
+    const checkout = json(status.stdout).services.find((service: any) => service.service === "checkout");
+    expect(checkout).toMatchObject({
+      live: "green",
+      canary: 0,
+      colors: {
+        blue: { version: "1.6.0", weight: 0, pods: { ready: 2, desired: 2 } },
+        green: { version: "1.5.0", weight: 100, pods: { ready: 2, desired: 2 } },
+      },
+    });
+
+    const history = await project.switchyard(["history", "checkout"]);
+    expect(history.status, history.stderr).toBe(0);
+    const messages = history.stdout.split("\n").map((line) => line.replace(/^.*?(succeeded|failed)\s+\S+ \d+%\s+\S+ \d+%\s+/, ""));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        "checkout: canary 5% to green",
+        "checkout: promote green (1.5.0)",
+        "checkout: deploy 1.6.0 to blue",
+        "checkout: canary 5% to blue",
+        "checkout: automatic rollback of the 5% canary on blue",
+        "checkout: roll back the 5% canary on blue",
+      ]),
+    );
+  });
+});
