@@ -133,7 +133,14 @@ export class StackSession {
     return (outputs.services?.value ?? {}) as Record<string, unknown>;
   }
 
+  /** Every update of the stack, newest first; the CLI would otherwise return only the last page. */
   async history(): Promise<UpdateSummary[]> {
-    return this.stack.history();
+    const pageSize = 100;
+    const updates: UpdateSummary[] = [];
+    for (let page = 1; ; page++) {
+      const batch = await this.stack.history(pageSize, page, false);
+      updates.push(...batch);
+      if (batch.length < pageSize) return updates;
+    }
   }
 }

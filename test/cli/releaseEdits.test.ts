@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, type ConfigProblem } from "../../components/configProblems";
 import { checkEdit } from "../../cli/release";
 import { applyChanges, canaryEdit, deployEdit, findService, promoteEdit, rollbackEdit, type ReleaseEdit } from "../../cli/releaseEdits";
 import type { CurrentConfig } from "../../cli/session";
 import { parseStackConfig } from "../../components/config";
-import { validRawConfig } from "../helpers/fixtures";
+import { configProblems, validRawConfig } from "../helpers/fixtures";
 
 function current(mutate: (service: Record<string, any>) => void = () => {}): CurrentConfig {
   const raw = validRawConfig();
@@ -15,15 +14,7 @@ function current(mutate: (service: Record<string, any>) => void = () => {}): Cur
 
 const checkout = (config: CurrentConfig) => findService(config.config, "checkout");
 
-function problems(action: () => unknown): readonly ConfigProblem[] {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+const problems = configProblems;
 
 /** The service after the edit, as the program would parse it. */
 function after(config: CurrentConfig, edit: ReleaseEdit) {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ANALYSIS_DEFAULTS, renderQuery } from "../../components/analysisConfig";
 import { parseStackConfig } from "../../components/config";
-import { ConfigError, type ConfigProblem } from "../../components/configProblems";
-import { validRawConfig } from "../helpers/fixtures";
+import { configProblems, validRawConfig } from "../helpers/fixtures";
 
 function withAnalysis(analysis: unknown) {
   const raw = validRawConfig();
@@ -10,15 +9,7 @@ function withAnalysis(analysis: unknown) {
   return parseStackConfig(raw);
 }
 
-function problemsOf(analysis: unknown): readonly ConfigProblem[] {
-  try {
-    withAnalysis(analysis);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected the analysis config to be rejected");
-}
+const problemsOf = (analysis: unknown) => configProblems(() => withAnalysis(analysis));
 
 describe("switchyard:analysis", () => {
   it("is optional", () => expect(parseStackConfig(validRawConfig()).analysis).toBeUndefined());

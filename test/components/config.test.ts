@@ -1,18 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { BUILTIN_DEFAULTS, parseStackConfig } from "../../components/config";
-import { ConfigError, type ConfigProblem } from "../../components/configProblems";
-import { checkout, parsed, validRawConfig } from "../helpers/fixtures";
+import type { ConfigProblem } from "../../components/configProblems";
+import { checkout, configProblems, parsed, validRawConfig } from "../helpers/fixtures";
 
 function problemsOf(mutate: (raw: Record<string, any>) => void): readonly ConfigProblem[] {
   const raw = validRawConfig();
   mutate(raw);
-  try {
-    parseStackConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
+  return configProblems(() => parseStackConfig(raw));
 }
 
 function set(path: string, value: unknown): (raw: Record<string, any>) => void {

@@ -169,8 +169,13 @@ describe("rollouts on the local cluster", () => {
     project.up();
     expect(getJson(ns, "deployment", "checkout-green").spec.replicas).toBe(1);
 
-    const deployments = new Watch(ns, "deployments", '{.metadata.name} {.status.readyReplicas}{"\\n"}');
-    const routes = new Watch(ns, "virtualservice/checkout", '{.spec.http[2].route[0].weight} {.spec.http[2].route[1].weight}{"\\n"}');
+    // Each line starts with the object's resourceVersion: etcd orders every write, so the two watches merge in the order the API server saw them.
+    const deployments = new Watch(ns, "deployments", '{.metadata.resourceVersion} {.metadata.name} {.status.readyReplicas}{"\\n"}');
+    const routes = new Watch(
+      ns,
+      "virtualservice/checkout",
+      '{.metadata.resourceVersion} {.spec.http[2].route[0].weight} {.spec.http[2].route[1].weight}{"\\n"}',
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     project.configSet("services.checkout.live", "green");
     project.up();
@@ -178,10 +183,13 @@ describe("rollouts on the local cluster", () => {
     deployments.stop();
     routes.stop();
 
-    const events = [
-      ...deployments.lines.map((line) => ({ at: line.at, kind: "deployment" as const, text: line.text })),
-      ...routes.lines.map((line) => ({ at: line.at, kind: "route" as const, text: line.text })),
-    ].sort((a, b) => a.at - b.at);
+    const versioned = (kind: "deployment" | "route") => (line: { text: string }) => {
+      const [version, ...rest] = line.text.split(" ");
+      return { version: Number(version), kind, text: rest.join(" ") };
+    };
+    const events = [...deployments.lines.map(versioned("deployment")), ...routes.lines.map(versioned("route"))].sort(
+      (a, b) => a.version - b.version,
+    );
     const ready: Record<string, number> = {};
     let weights = { blue: 100, green: 0 };
     const violations: string[] = [];
@@ -199,7 +207,7 @@ describe("rollouts on the local cluster", () => {
         }
       }
     }
-    expect(routes.lines.map((line) => line.text)).toContain("0 100");
+    expect(events.filter((e) => e.kind === "route").map((e) => e.text)).toContain("0 100");
     expect(violations).toEqual([]);
     expect(getJson(ns, "deployment", "checkout-blue").status.readyReplicas).toBe(1);
     expect(getJson(ns, "deployment", "checkout-green").status.readyReplicas).toBe(2);

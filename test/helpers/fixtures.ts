@@ -1,4 +1,5 @@
 import { parseStackConfig, type ServiceConfig, type StackConfig } from "../../components/config";
+import { ConfigError, type ConfigProblem } from "../../components/configProblems";
 
 /** A valid `switchyard:*` config with one service and both colors; tests change one field at a time. */
 export function validRawConfig(): Record<string, any> {
@@ -26,4 +27,15 @@ export function parsed(mutate: (raw: Record<string, any>) => void = () => {}): S
 
 export function checkout(mutate: (service: Record<string, any>) => void = () => {}): ServiceConfig {
   return parsed((raw) => mutate(raw.services.checkout)).services[0]!;
+}
+
+/** The problems of the ConfigError that `action` throws; fails the test if it throws none. */
+export function configProblems(action: () => unknown): readonly ConfigProblem[] {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
 }

@@ -26,7 +26,9 @@ export class TestProject {
   constructor(readonly target: Target, readonly stack = "dev") {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-"));
     copyProgram(this.dir);
-    this.environment = pulumiEnvironment({ projectDir: this.dir });
+    // In render mode the provider would still use a cluster of the default kubeconfig, and then render at preview already.
+    const baseEnv = target === "render" ? { ...process.env, KUBECONFIG: "/dev/null" } : process.env;
+    this.environment = pulumiEnvironment({ projectDir: this.dir, baseEnv });
     this.pulumi(["stack", "init"]);
     this.namespace = target === "render" ? "shop" : `e2e-${path.basename(this.dir).split("-").pop()!.toLowerCase()}`;
     if (target === "render") {
