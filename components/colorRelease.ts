@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceConfig } from "./config";
 import { colorSelector, OWNERSHIP_ANNOTATIONS } from "./naming";
 import type { ColorPlan } from "./plan";
-import { deploymentSpec, needsDisruptionBudget, podDisruptionBudgetSpec } from "./workload";
+import { deploymentSpec, needsDisruptionBudget, podDisruptionBudgetSpec, rolloutTimeoutSeconds } from "./workload";
 
 export interface ColorReleaseArgs {
   /** The service this color belongs to, with every default resolved. */
@@ -66,7 +66,11 @@ export class ColorRelease extends pulumi.ComponentResource {
         metadata: { name: plan.name, namespace, labels, annotations: { ...OWNERSHIP_ANNOTATIONS, ...plan.annotations } },
         spec: deploymentSpec(service, plan, args.image ?? plan.image),
       },
-      { parent: this, dependsOn: this.secret === undefined ? [this.configMap] : [this.configMap, this.secret] },
+      {
+        parent: this,
+        dependsOn: this.secret === undefined ? [this.configMap] : [this.configMap, this.secret],
+        customTimeouts: rolloutTimeouts(plan.replicas, service.progressDeadlineSeconds),
+      },
     );
 
     if (needsDisruptionBudget(plan)) {
@@ -87,4 +91,9 @@ export class ColorRelease extends pulumi.ComponentResource {
       disruptionBudget: this.disruptionBudget,
     });
   }
+}
+
+function rolloutTimeouts(replicas: number, progressDeadlineSeconds: number): pulumi.CustomTimeouts {
+  const wait = `${rolloutTimeoutSeconds(replicas, progressDeadlineSeconds)}s`;
+  return { create: wait, update: wait };
 }

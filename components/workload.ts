@@ -91,3 +91,18 @@ export function podDisruptionBudgetSpec(service: string, plan: ColorPlan): PodDi
 export function needsDisruptionBudget(plan: ColorPlan): boolean {
   return plan.replicas > 1;
 }
+
+/** Time for the Deployment controller to report a stalled rollout before Pulumi stops waiting. */
+const DEADLINE_REPORT_SECONDS = 30;
+
+/**
+ * How long `pulumi up` waits for a color's rollout. The provider does not
+ * fail on the Deployment's ProgressDeadlineExceeded condition, only when its
+ * wait times out (10 minutes by default), so a broken build would hold the
+ * update that long. Each pod may take up to `progressDeadlineSeconds` to
+ * become ready without the rollout counting as stalled, so the wait allows
+ * that per pod and then fails with the controller's reason.
+ */
+export function rolloutTimeoutSeconds(replicas: number, progressDeadlineSeconds: number): number {
+  return Math.max(replicas, 1) * progressDeadlineSeconds + DEADLINE_REPORT_SECONDS;
+}

@@ -124,10 +124,11 @@ describe("rollouts on the local cluster", () => {
     expect(project.pulumi(["preview", "--refresh", "--expect-no-changes"]).status).toBe(0);
   });
 
-  it("5. a failed rollout fails the up, leaves 100% on blue, and fixing the config then succeeds", () => {
+  it("5. a failed rollout fails the up, leaves 100% on blue, and fixing the config then succeeds", async () => {
     project.configSet("services.checkout.green.version", "1.6.0-never-ready");
     project.configSet("services.checkout.canary", 50);
-    const failed = project.pulumi(["up", "--yes", "--skip-preview"], { allowFailure: true });
+    // Fails once green's rollout has had 2 x 15 s of progress deadline (plus 30 s): long enough to run without blocking the worker.
+    const failed = await project.pulumiAsync(["up", "--yes", "--skip-preview"]).done;
     expect(failed.status).not.toBe(0);
     expect(failed.stdout + failed.stderr).toMatch(/checkout-green[\s\S]*(progress deadline|ProgressDeadlineExceeded|Minimum number of live Pods was not attained)/i);
     expect(liveWeights(ns, "checkout")).toEqual({ blue: 100, green: 0 });
