@@ -12,21 +12,21 @@ import { TestProject } from "./helpers/project";
 describe("fidelity of our language host", () => {
   let viaHost: TestProject;
   let inline: TestProject;
-  beforeAll(() => {
+  beforeAll(async () => {
     viaHost = new TestProject("render");
     inline = new TestProject("render");
     for (const project of [viaHost, inline]) {
-      project.pulumi(["config", "set", "kubernetes:renderYamlToDirectory", project.file("rendered")]);
+      await project.pulumi(["config", "set", "kubernetes:renderYamlToDirectory", project.file("rendered")]);
     }
   });
-  afterAll(() => {
-    viaHost?.remove();
-    inline?.remove();
+  afterAll(async () => {
+    await viaHost?.remove();
+    await inline?.remove();
   });
 
   it("pulumi up through our host and an inline Automation API program render byte-identical manifests and identical outputs", async () => {
-    viaHost.up();
-    const hostOutputs = viaHost.stackOutput("services");
+    await viaHost.up();
+    const hostOutputs = await viaHost.stackOutput("services");
 
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(inline.environment.pulumi)) });
     const stack = await LocalWorkspace.selectStack(

@@ -104,7 +104,7 @@ describe("the switchyard policy pack through the real pulumi CLI", () => {
 
   describe("switchyard's stacks", () => {
     const projects: TestProject[] = [];
-    afterAll(() => projects.forEach((project) => project.remove()));
+    afterAll(() => Promise.all(projects.map((project) => project.remove())));
 
     it.each(["dev", "prod"] as const)("the %s stack passes with its own policy config", async (stack) => {
       const project = new TestProject("render", stack);

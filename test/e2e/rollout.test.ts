@@ -30,10 +30,10 @@ describe("the switchyard command: progressive rollouts gated on Prometheus", () 
     project.configSet("analysis.window", "10s");
     project.configSet("analysis.minRequests", 20);
     project.configSet("analysis.timeoutSeconds", 5);
-    project.up();
+    await project.up();
   });
   afterAll(async () => {
-    project?.remove();
+    await project?.remove();
     await prometheus?.stop();
     await metrics?.stop();
   });
@@ -47,7 +47,7 @@ describe("the switchyard command: progressive rollouts gated on Prometheus", () 
     expect(outcome.kind).toBe("promoted");
     expect(outcome.steps.map((step: any) => [step.canary, step.verdict.kind])).toEqual([[5, "pass"], [50, "pass"], [100, "pass"]]);
     expect(liveWeights(ns, "checkout")).toEqual({ blue: 0, green: 100 });
-    expect(project.stackOutput("services").checkout).toMatchObject({ live: "green", canary: 0 });
+    expect((await project.stackOutput("services")).checkout).toMatchObject({ live: "green", canary: 0 });
   });
 
   it("a canary with 2% errors is rolled back to 0 automatically after one interval", async () => {
@@ -83,7 +83,7 @@ describe("the switchyard command: progressive rollouts gated on Prometheus", () 
     expect(outcome).toMatchObject({ kind: "halted", canary: 5 });
     expect(outcome.reason).toMatch(/^too little traffic to judge: \d+ requests over 10s, at least 20 needed/);
     expect(liveWeights(ns, "checkout")).toEqual({ blue: 5, green: 95 });
-    expect(project.stackOutput("services").checkout.live).toBe("green");
+    expect((await project.stackOutput("services")).checkout.live).toBe("green");
 
     const rollback = await project.switchyard(["rollback", "checkout", "--yes"]);
     expect(rollback.status, rollback.stderr).toBe(0);
@@ -99,7 +99,7 @@ describe("the switchyard command: progressive rollouts gated on Prometheus", () 
     const outcome = json(result.stdout);
     expect(outcome.kind).toBe("halted");
     expect(outcome.reason).toMatch(/^Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable/);
-    expect(project.stackOutput("services").checkout).toMatchObject({ live: "green", canary: 5 });
+    expect((await project.stackOutput("services")).checkout).toMatchObject({ live: "green", canary: 5 });
     expect((await project.switchyard(["rollback", "checkout", "--yes"])).status).toBe(0);
   });
 

@@ -29,27 +29,40 @@ export class TestProject {
     // In render mode the provider would still use a cluster of the default kubeconfig, and then render at preview already.
     const baseEnv = target === "render" ? { ...process.env, KUBECONFIG: "/dev/null" } : process.env;
     this.environment = pulumiEnvironment({ projectDir: this.dir, baseEnv });
-    this.pulumi(["stack", "init"]);
+    this.quickPulumi(["stack", "init"]);
     this.namespace = target === "render" ? "shop" : `e2e-${path.basename(this.dir).split("-").pop()!.toLowerCase()}`;
     if (target === "render") {
-      this.pulumi(["config", "rm", "kubernetes:kubeconfig"]);
-      this.pulumi(["config", "set", "kubernetes:renderYamlToDirectory", RENDER_DIR]);
+      this.quickPulumi(["config", "rm", "kubernetes:kubeconfig"]);
+      this.quickPulumi(["config", "set", "kubernetes:renderYamlToDirectory", RENDER_DIR]);
     } else {
-      this.pulumi(["config", "set", "kubernetes:kubeconfig", kubeconfigPath(TEST_CLUSTER)]);
-      this.pulumi(["config", "set", "switchyard:namespace", this.namespace]);
+      this.quickPulumi(["config", "set", "kubernetes:kubeconfig", kubeconfigPath(TEST_CLUSTER)]);
+      this.quickPulumi(["config", "set", "switchyard:namespace", this.namespace]);
     }
   }
 
-  /** Runs `pulumi` on this project's stack; throws on a non-zero exit unless `allowFailure`. */
-  pulumi(args: readonly string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): PulumiResult {
-    return runPulumi(this.environment, [...args, "--stack", this.stack, "--non-interactive"], options);
+  /**
+   * Runs `pulumi` on this project's stack; rejects on a non-zero exit unless
+   * `allowFailure`. Asynchronous: a test worker blocked for a minute misses
+   * vitest's own messages and the run fails with an RPC timeout.
+   */
+  async pulumi(args: readonly string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<PulumiResult> {
+    const result = await this.pulumiAsync(args, options.env).done;
+    if (result.status !== 0 && !options.allowFailure) {
+      throw new Error(`pulumi ${args.join(" ")} exited ${result.status}\n${result.stdout}\n${result.stderr}`);
+    }
+    return result;
+  }
+
+  /** For config commands, which take a fraction of a second. */
+  private quickPulumi(args: readonly string[]): PulumiResult {
+    return runPulumi(this.environment, [...args, "--stack", this.stack, "--non-interactive"]);
   }
 
   /** Starts `pulumi` without waiting, for runs that race or get killed. */
-  pulumiAsync(args: readonly string[]): { child: ChildProcess; done: Promise<PulumiResult> } {
+  pulumiAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<PulumiResult> } {
     const child = spawn(this.environment.pulumi, [...args, "--stack", this.stack, "--non-interactive"], {
       cwd: this.dir,
-      env: this.environment.env,
+      env: { ...this.environment.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -76,16 +89,16 @@ export class TestProject {
   /** `pulumi config set --path`; a value that is not `secret` is stored as plain text even if it looks like a secret. */
   configSet(pathKey: string, value: string | number, options: { secret?: boolean } = {}): void {
     const secret = options.secret ? ["--secret"] : ["--plaintext"];
-    this.pulumi(["config", "set", "--path", pathKey, String(value), ...secret]);
+    this.quickPulumi(["config", "set", "--path", pathKey, String(value), ...secret]);
   }
 
-  up(): PulumiResult {
+  up(): Promise<PulumiResult> {
     return this.pulumi(["up", "--yes", "--skip-preview"]);
   }
 
   /** Steps of a preview as the engine reports them: `op` per resource URN. */
-  previewSteps(): { op: string; urn: string; type: string; replaced: boolean }[] {
-    const result = this.pulumi(["preview", "--json"]);
+  async previewSteps(): Promise<{ op: string; urn: string; type: string; replaced: boolean }[]> {
+    const result = await this.pulumi(["preview", "--json"]);
     const steps: any[] = JSON.parse(result.stdout).steps ?? [];
     return steps.map((step) => ({
       op: step.op,
@@ -95,13 +108,13 @@ export class TestProject {
     }));
   }
 
-  stackOutput<T = any>(name: string): T {
-    return JSON.parse(this.pulumi(["stack", "output", name, "--json"]).stdout);
+  async stackOutput<T = any>(name: string): Promise<T> {
+    return JSON.parse((await this.pulumi(["stack", "output", name, "--json"])).stdout);
   }
 
   /** The raw checkpoint of the stack, as the file backend stores it. */
-  stateText(): string {
-    return this.pulumi(["stack", "export"]).stdout;
+  async stateText(): Promise<string> {
+    return (await this.pulumi(["stack", "export"])).stdout;
   }
 
   file(relative: string): string {
@@ -109,8 +122,8 @@ export class TestProject {
   }
 
   /** Deletes what the project deployed to the cluster, then its folder. */
-  remove(): void {
-    if (this.target === "cluster") this.pulumi(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
+  async remove(): Promise<void> {
+    if (this.target === "cluster") await this.pulumi(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
