@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import type { ServiceConfig } from "../components/config";
 import { PROJECT_ROOT } from "../scripts/lib/toolchain";
 import { createReporter, EXIT, type Reporter } from "./output";
-import { applyEdit, checkEdit } from "./release";
+import { applyEdit, applyEditNow, checkEdit } from "./release";
 import { canaryEdit, deployEdit, findService, promoteEdit, rollbackEdit, type DeployOptions, type ReleaseEdit } from "./releaseEdits";
 import { runRolloutCommand, type RolloutOptions } from "./rolloutCommand";
 import { StackSession } from "./session";
@@ -56,12 +56,18 @@ async function release(
   const checked = checkEdit(current, build(findService(current.config, serviceName)));
   reporter.line(`${checked.edit.summary} (stack ${global.stack})`);
   for (const line of checked.diff) reporter.line(`  ${line}`);
+  if (global.yes && !options.dryRun) {
+    // Nobody reviews a preview that --yes would accept: a rollback under pressure goes straight to `up`, which lists its changes.
+    const changes = await applyEditNow(session, checked, reporter.progress);
+    reporter.result({ command: checked.edit.summary, stack: global.stack, diff: checked.diff, applied: true, changes });
+    return EXIT.ok;
+  }
   const outcome = await applyEdit(session, checked, {
     confirm: async (steps) => {
       reporter.line(steps.length === 0 ? "preview: no resource changes" : "preview:");
       for (const step of steps) reporter.line(`  ${step.op} ${step.type} ${step.name}`);
       if (options.dryRun) return false;
-      return reporter.confirm(global.yes, `apply to stack ${global.stack}?`);
+      return reporter.confirm(false, `apply to stack ${global.stack}?`);
     },
     onOutput: reporter.progress,
   });
