@@ -1,0 +1,129 @@
+import * as fs from "node:fs";
+
+/**
+ * What a `pulumi` command's processes use, read from /proc while they run.
+ * `pulumi` starts our language host, which starts the program
+ * (`node .../@pulumi/pulumi/cmd/run ...`), and the Kubernetes provider.
+ *
+ * - Peak memory of the program: Linux keeps each process's peak resident set
+ *   in /proc/<pid>/status as VmHWM (never lower than any earlier value), so
+ *   the last value read before the program exits is its peak.
+ * - CPU time of the whole tree (engine, language host, program, provider):
+ *   each process's own user and system time from /proc/<pid>/stat, summed.
+ *   On a machine shared with other work this moves far less than wall time.
+ */
+
+const POLL_MS = 100;
+/** Looking for new processes reads all of /proc (a few ms); once the program runs, every fifth poll is enough. */
+const DISCOVER_EVERY = 5;
+/** USER_HZ: the unit of utime and stime, 100 on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Whether a /proc/<pid>/cmdline (arguments separated by NUL) is the
+ * program's: node running cmd/run with an engine to talk to. The language
+ * host also runs a short `node -e <resolve> @pulumi/pulumi/cmd/run` first,
+ * which is not it.
+ */
+export function isProgramCommand(cmdline: string): boolean {
+  const args = cmdline.split("\0");
+  return args.includes("--monitor") && args.some((arg) => /\/@pulumi\/pulumi\/cmd\/run(\/index\.js)?$/.test(arg));
+}
+
+/** A field such as `VmHWM:    123456 kB` of /proc/<pid>/status, in KiB; undefined if absent. */
+export function statusKiB(status: string, field: string): number | undefined {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** Fields of /proc/<pid>/stat after the command name, which may itself hold spaces and parentheses. */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+export function parentPid(stat: string): number {
+  return Number(statFields(stat)[1]);
+}
+
+/** The process's own user plus system time, in clock ticks (children not included). */
+export function cpuTicks(stat: string): number {
+  const fields = statFields(stat);
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Every process below `root`, given each process's parent. */
+export function descendants(root: number, parents: ReadonlyMap<number, number>): number[] {
+  const found: number[] = [];
+  let frontier = [root];
+  while (frontier.length > 0) {
+    const next = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+function readProc(pid: number, file: string): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+  } catch {
+    return undefined; // gone between listing and reading
+  }
+}
+
+function processParents(): Map<number, number> {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProc(Number(entry), "stat");
+    if (stat !== undefined) parents.set(Number(entry), parentPid(stat));
+  }
+  return parents;
+}
+
+export interface ProcessUsage {
+  /** Peak resident memory of the program process, MiB; undefined if no program ran. */
+  readonly programMiB: number | undefined;
+  /** CPU seconds of `pulumi` and every process below it. */
+  readonly cpuSeconds: number;
+}
+
+/** Watches `root` and the processes below it until `stop`. */
+export class ProcessWatch {
+  private readonly tree: Set<number>;
+  private readonly ticksByPid = new Map<number, number>();
+  private programPid: number | undefined;
+  private peakKiB = 0;
+  private polls = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly root: number) {
+    this.tree = new Set([root]);
+    this.timer = setInterval(() => this.poll(), POLL_MS);
+  }
+
+  stop(): ProcessUsage {
+    clearInterval(this.timer);
+    const ticks = [...this.ticksByPid.values()].reduce((sum, each) => sum + each, 0);
+    return { programMiB: this.programPid === undefined ? undefined : this.peakKiB / 1024, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND };
+  }
+
+  private poll(): void {
+    if (this.programPid === undefined || this.polls % DISCOVER_EVERY === 0) this.discover();
+    this.polls++;
+    for (const pid of this.tree) {
+      const stat = readProc(pid, "stat");
+      if (stat !== undefined) this.ticksByPid.set(pid, cpuTicks(stat));
+    }
+    const status = this.programPid === undefined ? undefined : readProc(this.programPid, "status");
+    const peak = status === undefined ? undefined : statusKiB(status, "VmHWM");
+    if (peak !== undefined) this.peakKiB = Math.max(this.peakKiB, peak);
+  }
+
+  private discover(): void {
+    for (const pid of descendants(this.root, processParents())) {
+      this.tree.add(pid);
+      if (this.programPid === undefined && isProgramCommand(readProc(pid, "cmdline") ?? "")) this.programPid = pid;
+    }
+  }
+}

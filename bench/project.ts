@@ -1,0 +1,85 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { kubeconfigPath, kubectl } from "../scripts/lib/cluster";
+import { pulumiEnvironment, runPulumi, type PulumiEnvironment, type PulumiResult } from "../scripts/lib/environment";
+import { copyProgram, PROJECT_FILES } from "../scripts/lib/projectCopy";
+import { PROJECT_ROOT } from "../scripts/lib/toolchain";
+import { liveColorArgs, stackConfig, type Color } from "./stacks";
+import { timedPulumi, type TimedRun } from "./timed";
+
+/** The two programs the benchmark compares. */
+export type Program = "switchyard" | "baseline";
+
+const BASELINE_DIR = path.join(PROJECT_ROOT, "bench", "baseline");
+
+/** Files of each program, and the config namespace its stack config uses (its project name). */
+const PROGRAMS: Record<Program, { readonly files: readonly string[]; readonly configNamespace: string }> = {
+  switchyard: { files: PROJECT_FILES, configNamespace: "switchyard" },
+  // The root tsconfig, so both programs are transpiled alike.
+  baseline: {
+    files: [path.join(BASELINE_DIR, "Pulumi.yaml"), path.join(BASELINE_DIR, "index.ts"), path.join(PROJECT_ROOT, "tsconfig.json")],
+    configNamespace: "baseline",
+  },
+};
+
+const STACK = "bench";
+
+/**
+ * One program with a stack of N services in a temporary folder with its own
+ * state backend, deploying to a namespace of its own on the benchmark's
+ * cluster. The stack file is written before `pulumi stack init`, which adds
+ * the passphrase salt to it.
+ */
+export class BenchProject {
+  readonly dir: string;
+  readonly environment: PulumiEnvironment;
+
+  constructor(
+    readonly program: Program,
+    readonly services: number,
+    private readonly cluster: string,
+    readonly namespace: string,
+  ) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `switchyard-bench-${program}-`));
+    copyProgram(this.dir, PROGRAMS[program].files);
+    const config = stackConfig(PROGRAMS[program].configNamespace, { services, live: "blue", namespace, kubeconfig: kubeconfigPath(cluster) });
+    // JSON is YAML: Pulumi reads this stack file like any other.
+    fs.writeFileSync(path.join(this.dir, `Pulumi.${STACK}.yaml`), JSON.stringify({ config }, null, 2));
+    // Its own TMPDIR too: the provider leaves a kubeconfig file there on every start.
+    const tmp = path.join(this.dir, ".tmp");
+    fs.mkdirSync(tmp);
+    this.environment = pulumiEnvironment({ projectDir: this.dir, stateDir: path.join(this.dir, ".state"), baseEnv: { ...process.env, TMPDIR: tmp } });
+    runPulumi(this.environment, ["stack", "init", STACK, "--non-interactive"]);
+  }
+
+  /** Times a `pulumi` command on the bench stack. */
+  timed(args: readonly string[]): Promise<TimedRun> {
+    return timedPulumi(this.environment, [...args, "--stack", STACK, "--non-interactive"]);
+  }
+
+  pulumi(args: readonly string[]): PulumiResult {
+    return runPulumi(this.environment, [...args, "--stack", STACK, "--non-interactive"]);
+  }
+
+  /** Sets the live color of every service in the stack config (untimed). */
+  setLive(live: Color): void {
+    this.pulumi(liveColorArgs(PROGRAMS[this.program].configNamespace, this.services, live));
+  }
+
+  /** Types of the resources in the stack's state. */
+  resourceTypes(): string[] {
+    const state = JSON.parse(this.pulumi(["stack", "export"]).stdout);
+    return (state.deployment.resources ?? []).map((resource: { type: string }) => resource.type);
+  }
+
+  /**
+   * Removes what the stack deployed by deleting its namespace (waiting until
+   * everything in it is gone, so the next measurement does not share the
+   * cluster with a cleanup), then the project folder with its state.
+   */
+  remove(): void {
+    kubectl(this.cluster, ["delete", "namespace", this.namespace, "--ignore-not-found", "--wait", "--timeout=600s"], { timeoutMs: 660_000 });
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
