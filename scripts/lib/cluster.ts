@@ -56,8 +56,25 @@ export function clusterTools(): ClusterTools {
   };
 }
 
+/**
+ * kwokctl adds every cluster to ~/.kube/config and makes it the current
+ * context unless given another file. We never touch the user's kubeconfig:
+ * kwokctl gets a file of its own beside the cluster's (it refuses an empty
+ * path on delete), and a stray current context can no longer make tools
+ * that fall back to the default (the provider in render mode, kubectl) talk
+ * to a test cluster.
+ */
+function leaveUserKubeconfig(name: string): string[] {
+  return [`--kubeconfig=${path.join(KWOK_WORKDIR, `${name}.contexts.yaml`)}`];
+}
+
 export function kubeconfigPath(name: string): string {
   return path.join(KWOK_WORKDIR, "clusters", name, "kubeconfig.yaml");
+}
+
+/** The API server's audit log, written when the cluster was started with an audit policy. */
+export function auditLogPath(name: string): string {
+  return path.join(KWOK_WORKDIR, "clusters", name, "logs", "audit.log");
 }
 
 function run(tools: ClusterTools, command: string, args: readonly string[], options: { allowFailure?: boolean; timeoutMs?: number } = {}) {
@@ -80,13 +97,23 @@ export function isRunning(name: string): boolean {
   return kubectl(name, ["get", "--raw", "/readyz", "--request-timeout=5s"], { allowFailure: true, timeoutMs: 10_000 }).ok;
 }
 
+/** How a cluster differs from the default one. */
+export interface ClusterOptions {
+  /** KWOK Stage objects for its nodes and pods. @default scripts/cluster/stages.yaml */
+  readonly stagesFile?: string;
+  /** An audit policy for the API server; the log is then at `auditLogPath(name)`. @default no audit log */
+  readonly auditPolicyFile?: string;
+}
+
 /** kwokctl's configuration: loopback only, our binaries, our pod and node behaviour. */
-function writeClusterConfig(name: string, tools: ClusterTools): string {
+function writeClusterConfig(name: string, tools: ClusterTools, options: ClusterOptions): string {
   const file = path.join(KWOK_WORKDIR, `${name}.kwokctl.yaml`);
-  const options = Object.entries({ runtime: "binary", bindAddress: "127.0.0.1", ...tools.binaries })
+  const audit = options.auditPolicyFile === undefined ? {} : { kubeAuditPolicy: options.auditPolicyFile };
+  const settings = Object.entries({ runtime: "binary", bindAddress: "127.0.0.1", ...tools.binaries, ...audit })
     .map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`)
     .join("\n");
-  const config = `apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n${options}\n---\n${fs.readFileSync(STAGES_FILE, "utf8")}`;
+  const stages = fs.readFileSync(options.stagesFile ?? STAGES_FILE, "utf8");
+  const config = `apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n${settings}\n---\n${stages}`;
   fs.mkdirSync(KWOK_WORKDIR, { recursive: true });
   fs.writeFileSync(file, config);
   return file;
@@ -112,17 +139,28 @@ export interface StartResult {
 }
 
 /** Starts the cluster unless it already answers; safe to call any number of times. */
-export function startCluster(name: string, log: (line: string) => void = () => {}): StartResult {
+export function startCluster(name: string, log: (line: string) => void = () => {}, options: ClusterOptions = {}): StartResult {
   const started = Date.now();
   const kubeconfig = kubeconfigPath(name);
   if (isRunning(name)) return { kubeconfig, started: false, seconds: 0 };
   const tools = clusterTools();
   if (fs.existsSync(path.join(KWOK_WORKDIR, "clusters", name))) {
     // Left over from an earlier run whose processes are gone (a reboot, a killed test): start afresh.
-    run(tools, tools.kwokctl, ["delete", "cluster", "--name", name], { allowFailure: true });
+    run(tools, tools.kwokctl, ["delete", "cluster", "--name", name, ...leaveUserKubeconfig(name)], { allowFailure: true });
   }
   log(`creating local cluster ${name} (kwokctl, binary runtime, loopback only)`);
-  run(tools, tools.kwokctl, ["create", "cluster", "--name", name, "--config", writeClusterConfig(name, tools), "--wait", "2m", "--quiet-pull"]);
+  run(tools, tools.kwokctl, [
+    "create",
+    "cluster",
+    "--name",
+    name,
+    "--config",
+    writeClusterConfig(name, tools, options),
+    "--wait",
+    "2m",
+    "--quiet-pull",
+    ...leaveUserKubeconfig(name),
+  ]);
   run(tools, tools.kwokctl, ["scale", "node", "--name", name, "--replicas", String(SIMULATED_NODES)]);
   log("applying Istio CRDs");
   kubectl(name, ["apply", "--server-side", "-f", istioCrdFile()]);
@@ -133,7 +171,7 @@ export function startCluster(name: string, log: (line: string) => void = () => {
 
 export function stopCluster(name: string): void {
   const tools = clusterTools();
-  run(tools, tools.kwokctl, ["delete", "cluster", "--name", name], { allowFailure: true });
+  run(tools, tools.kwokctl, ["delete", "cluster", "--name", name, ...leaveUserKubeconfig(name)], { allowFailure: true });
 }
 
 export function clusterStatus(name: string): string {
