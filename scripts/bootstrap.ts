@@ -6,18 +6,22 @@ import { ensurePrometheus } from "./lib/prometheus";
 
 const log = (line: string) => console.log(`[bootstrap] ${line}`);
 
+/** Builds one component unless its cache folder is complete already; returns that folder. */
+export function ensureComponent(component: Component, go: string = goVersion(), logLine: (line: string) => void = log): string {
+  const dir = componentDir(component, go);
+  if (isBuilt(component, go)) {
+    logLine(`${component.name}: up to date (${dir})`);
+    return dir;
+  }
+  fs.mkdirSync(cacheRoot(), { recursive: true });
+  buildComponent(component, dir, logLine);
+  return dir;
+}
+
 /** Builds what is missing or stale, then installs the provider into this clone's plugin cache. */
 export function bootstrap(components: readonly Component[] = COMPONENTS): void {
   const go = goVersion();
-  for (const component of components) {
-    const dir = componentDir(component, go);
-    if (isBuilt(component, go)) {
-      log(`${component.name}: up to date (${dir})`);
-      continue;
-    }
-    fs.mkdirSync(cacheRoot(), { recursive: true });
-    buildComponent(component, dir, log);
-  }
+  for (const component of components) ensureComponent(component, go);
   installKubernetesProvider(pulumiEnvironment());
 }
 

@@ -40,6 +40,7 @@ export const KUBERNETES_VERSION = "v1.36.1";
 export const ETCD_VERSION = "v3.6.10";
 export const KWOK_VERSION = "v0.8.0";
 export const ISTIO_API_VERSION = "v1.30.3";
+export const ARGO_ROLLOUTS_VERSION = "v1.8.3";
 
 /**
  * The engine and our language host share a directory: the CLI looks for
@@ -112,6 +113,31 @@ export const KWOK: Component = {
     pkg: `sigs.k8s.io/kwok/cmd/${command}`,
     binary: command,
     ldflags: "-s -w",
+  })),
+};
+
+const ARGO_ROLLOUTS_VERSION_FLAGS = [
+  `-X github.com/argoproj/argo-rollouts/utils/version.version=${ARGO_ROLLOUTS_VERSION.slice(1)}`,
+  `-X github.com/argoproj/argo-rollouts/utils/version.gitTag=${ARGO_ROLLOUTS_VERSION}`,
+  // The release tag's commit; with a clean tree state the binaries report the tag as their version.
+  "-X github.com/argoproj/argo-rollouts/utils/version.gitCommit=49fa1516cf71672b69e265267da4e1d16e1fe114",
+  "-X github.com/argoproj/argo-rollouts/utils/version.gitTreeState=clean",
+].join(" ");
+
+/**
+ * Argo Rollouts' controller and kubectl plugin, for the side-by-side
+ * benchmark (bench/peer) only: not in COMPONENTS, so `npm run bootstrap` and
+ * `npm test` never spend the build time on it; `npm run bench:peer` builds it
+ * on demand into the same cache.
+ */
+export const ARGO_ROLLOUTS: Component = {
+  name: "argo-rollouts",
+  description: `Argo Rollouts ${ARGO_ROLLOUTS_VERSION} controller and kubectl-argo-rollouts`,
+  builds: ["rollouts-controller", "kubectl-argo-rollouts"].map((command) => ({
+    module: "argo-rollouts",
+    pkg: `github.com/argoproj/argo-rollouts/cmd/${command}`,
+    binary: command,
+    ldflags: `-s -w ${ARGO_ROLLOUTS_VERSION_FLAGS}`,
   })),
 };
 

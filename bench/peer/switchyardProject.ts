@@ -1,0 +1,74 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { installKubernetesProvider, pulumiEnvironment, runPulumi, type PulumiEnvironment } from "../../scripts/lib/environment";
+import { copyProgram } from "../../scripts/lib/projectCopy";
+import { PROJECT_ROOT } from "../../scripts/lib/toolchain";
+import { benchServices, stackConfig, type Color } from "../stacks";
+
+export const STACK = "peer";
+const SWITCHYARD_BIN = path.join(PROJECT_ROOT, "bin", "switchyard.js");
+
+/** Where every service's traffic stands: the live color and the canary percent to the other one. */
+export interface Traffic {
+  readonly live: Color;
+  readonly canary: number;
+}
+
+/**
+ * `pulumi config set-all --json` input that sets every service to `traffic`
+ * in one process (the format of `pulumi config --json`; the canary stays a
+ * number, as the switchyard command writes it).
+ */
+export function trafficConfigJson(services: number, traffic: Traffic): string {
+  const value = Object.fromEntries(Object.entries(benchServices(services, traffic.live)).map(([name, service]) => [name, { ...service, canary: traffic.canary }]));
+  return JSON.stringify({ "switchyard:services": { value: JSON.stringify(value), objectValue: value, secret: false } });
+}
+
+/**
+ * The switchyard project copied to a temporary folder with a stack of N
+ * services on the benchmark's cluster, its state where the switchyard
+ * command looks for it (`<project>/.switchyard/state`), so both the command
+ * and bare `pulumi` act on the same stack.
+ */
+export class SwitchyardProject {
+  readonly dir: string;
+  readonly environment: PulumiEnvironment;
+
+  constructor(
+    readonly services: number,
+    kubeconfig: string,
+    readonly namespace: string,
+  ) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-peer-"));
+    copyProgram(this.dir);
+    const config = stackConfig("switchyard", { services, live: "blue", namespace, kubeconfig });
+    fs.writeFileSync(path.join(this.dir, `Pulumi.${STACK}.yaml`), JSON.stringify({ config }, null, 2));
+    this.environment = pulumiEnvironment({ projectDir: this.dir });
+    installKubernetesProvider(this.environment);
+    runPulumi(this.environment, ["stack", "init", STACK, "--non-interactive"]);
+  }
+
+  pulumi(args: readonly string[]): string {
+    return runPulumi(this.environment, [...args, "--stack", STACK, "--non-interactive"]).stdout;
+  }
+
+  /** Edits the stack config (untimed: the change an operator commits before `pulumi up`). */
+  configure(traffic: Traffic): void {
+    this.pulumi(["config", "set-all", "--json", trafficConfigJson(this.services, traffic)]);
+  }
+
+  /** `pulumi up` as argv, for a timed run. */
+  upCommand(): string[] {
+    return [this.environment.pulumi, "up", "--yes", "--skip-preview", "--stack", STACK, "--non-interactive"];
+  }
+
+  /** `switchyard <command> <args> --yes` on this project's stack, as argv. */
+  switchyardCommand(args: readonly string[]): string[] {
+    return [process.execPath, SWITCHYARD_BIN, "--cwd", this.dir, "--stack", STACK, ...args, "--yes"];
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
