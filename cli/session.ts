@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack, type UpdateSummary } from "@pulumi/pulumi/automation";
 import { parseStackConfig, type ConfigContext, type StackConfig } from "../components/config";
-import { switchyardKeys } from "../components/stackConfig";
+import { configContext, switchyardKeys } from "../components/stackConfig";
 import { installKubernetesProvider, pulumiEnvironment, runPulumi, type PulumiEnvironment } from "../scripts/lib/environment";
 import type { ConfigChange } from "./releaseEdits";
 
@@ -64,12 +64,7 @@ export class StackSession {
     const all = await this.stack.getAllConfig();
     const values = Object.fromEntries(Object.entries(all).map(([key, item]) => [key, item.value]));
     const raw = switchyardKeys(values);
-    const context: ConfigContext = {
-      secretKeys: Object.entries(all)
-        .filter(([key, item]) => key.startsWith("switchyard:") && item.secret)
-        .map(([key]) => key.slice("switchyard:".length)),
-      renderMode: all["kubernetes:renderYamlToDirectory"] !== undefined,
-    };
+    const context = configContext(all, (key) => all[key]?.secret === true);
     const kubeconfig = all["kubernetes:kubeconfig"]?.value;
     return { raw, context, config: parseStackConfig(raw, context), ...(kubeconfig === undefined ? {} : { kubeconfig }) };
   }

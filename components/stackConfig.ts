@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig, type StackConfig } from "./config";
+import { parseStackConfig, type ConfigContext, type StackConfig } from "./config";
 import { ConfigError } from "./configProblems";
 
 const NAMESPACE = "switchyard";
@@ -26,6 +26,20 @@ function decode(text: string): unknown {
   }
 }
 
+/**
+ * The facts around the `switchyard:*` values that the parser needs, from the
+ * whole stack config: which keys hold secrets, and whether it renders to files.
+ */
+export function configContext(allConfig: Readonly<Record<string, unknown>>, isSecret: (fullKey: string) => boolean): ConfigContext {
+  const prefix = `${NAMESPACE}:`;
+  return {
+    secretKeys: Object.keys(allConfig)
+      .filter((key) => key.startsWith(prefix) && isSecret(key))
+      .map((key) => key.slice(prefix.length)),
+    renderMode: allConfig["kubernetes:renderYamlToDirectory"] !== undefined,
+  };
+}
+
 /** `isConfigSecret` is marked internal in the SDK's types but is what `Config.getSecret` relies on. */
 function isSecret(fullKey: string): boolean {
   const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
@@ -38,15 +52,8 @@ function isSecret(fullKey: string): boolean {
  */
 export function loadStackConfig(): StackConfig {
   const all = pulumi.runtime.allConfig();
-  const prefix = `${NAMESPACE}:`;
-  const context = {
-    secretKeys: Object.keys(all)
-      .filter((key) => key.startsWith(prefix) && isSecret(key))
-      .map((key) => key.slice(prefix.length)),
-    renderMode: all["kubernetes:renderYamlToDirectory"] !== undefined,
-  };
   try {
-    return parseStackConfig(switchyardKeys(all), context);
+    return parseStackConfig(switchyardKeys(all), configContext(all, isSecret));
   } catch (error) {
     if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
     throw error;

@@ -65,25 +65,13 @@ export class TestProject {
       env: { ...this.environment.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (chunk) => (stdout += chunk));
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    const done = new Promise<PulumiResult>((resolve) =>
-      child.on("close", (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr })),
-    );
-    return { child, done };
+    return { child, done: outcome(child) };
   }
 
   /** Runs the switchyard command on this project's stack, without blocking the test worker. */
   async switchyard(args: readonly string[]): Promise<PulumiResult> {
     const command = [path.join(PROJECT_ROOT, "bin", "switchyard.js"), "--cwd", this.dir, "--stack", this.stack, ...args];
-    const child = spawn(process.execPath, command, { cwd: this.dir, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (chunk) => (stdout += chunk));
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    return new Promise((resolve) => child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr })));
+    return outcome(spawn(process.execPath, command, { cwd: this.dir, stdio: ["ignore", "pipe", "pipe"] }));
   }
 
   /** `pulumi config set --path`; a value that is not `secret` is stored as plain text even if it looks like a secret. */
@@ -126,4 +114,13 @@ export class TestProject {
     if (this.target === "cluster") await this.pulumi(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A child's exit status and everything it printed; killed by a signal counts as status 128. */
+function outcome(child: ChildProcess): Promise<PulumiResult> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => (stdout += chunk));
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on("close", (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr })));
 }
