@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getJson, liveWeights, Watch } from "./helpers/cluster";
 import { MetricsSource } from "./helpers/metricsSource";
 import { freePort, PrometheusServer } from "./helpers/prometheus";
@@ -145,5 +145,46 @@ describe("the switchyard command: progressive rollouts gated on Prometheus", () 
         "checkout: roll back the 5% canary on blue",
       ]),
     );
+  });
+
+  describe("Ctrl-C leaves the stack consistent and says how", () => {
+    /** Blue's (the canary's) weight as last deployed (the stack's outputs) and as the live VirtualService routes it. */
+    const canaryEverywhere = async () => ({
+      deployed: (await project.stackOutput("services")).checkout.canary,
+      live: liveWeights(ns, "checkout").blue,
+    });
+
+    it("during the wait after a step: the step stays, nothing more happens", async () => {
+      traffic("checkout-blue", "1.6.0", 20, 0);
+      const rollout = project.switchyardAsync(["rollout", "checkout", "--steps", "5,100", "--interval", "10m", "--yes", "--json"]);
+      await vi.waitFor(() => expect(rollout.stderrSoFar()).toContain("waiting 600s before judging canary 5%"), { timeout: 120_000, interval: 250 });
+      rollout.interrupt();
+      const result = await rollout.done;
+      expect(result.status, result.stderr).toBe(130);
+      expect(JSON.parse(result.stdout)).toMatchObject({ kind: "interrupted", canary: 5, reverted: false });
+      expect(result.stderr).toContain("checkout: interrupted after finishing the step; canary stays at 5%");
+      expect(await canaryEverywhere()).toEqual({ deployed: 5, live: 5 });
+    });
+
+    it("during the update of a step: that step either completes or is undone, and the command says which", async () => {
+      const rollout = project.switchyardAsync(["rollout", "checkout", "--steps", "50,100", "--interval", "10m", "--yes", "--json"]);
+      await vi.waitFor(() => expect(rollout.stderrSoFar()).toContain("step: canary 50%"), { timeout: 60_000, interval: 100 });
+      // Into the update itself: past the command's own start, while pulumi runs the program.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      rollout.interrupt();
+      const result = await rollout.done;
+      expect(result.status, result.stderr).toBe(130);
+      const outcome = JSON.parse(result.stdout);
+      expect(outcome.kind).toBe("interrupted");
+      const canary = outcome.reverted ? 0 : 50;
+      expect(outcome.canary).toBe(canary);
+      expect(result.stderr).toContain(
+        outcome.reverted
+          ? "checkout: interrupted; the step under way was cancelled and the canary set back to 0%"
+          : "checkout: interrupted after finishing the step; canary stays at 50%",
+      );
+      expect(await canaryEverywhere()).toEqual({ deployed: canary, live: canary });
+      expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
+    });
   });
 });

@@ -70,8 +70,20 @@ export class TestProject {
 
   /** Runs the switchyard command on this project's stack, without blocking the test worker. */
   async switchyard(args: readonly string[]): Promise<PulumiResult> {
+    return this.switchyardAsync(args).done;
+  }
+
+  /**
+   * Starts the switchyard command in a process group of its own, as a shell
+   * runs a foreground job, so `interrupt()` reaches it and every `pulumi` it
+   * started, as Ctrl-C on a terminal does.
+   */
+  switchyardAsync(args: readonly string[]): { done: Promise<PulumiResult>; stderrSoFar(): string; interrupt(): void } {
     const command = [path.join(PROJECT_ROOT, "bin", "switchyard.js"), "--cwd", this.dir, "--stack", this.stack, ...args];
-    return outcome(spawn(process.execPath, command, { cwd: this.dir, stdio: ["ignore", "pipe", "pipe"] }));
+    const child = spawn(process.execPath, command, { cwd: this.dir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    return { done: outcome(child), stderrSoFar: () => stderr, interrupt: () => process.kill(-child.pid!, "SIGINT") };
   }
 
   /** `pulumi config set --path`; a value that is not `secret` is stored as plain text even if it looks like a secret. */
