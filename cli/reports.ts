@@ -1,6 +1,6 @@
 import type { ServiceStatusOutput } from "../scripts/lib/status";
 import { formatHistory, releaseHistory } from "./history";
-import { readLivePods, type LivePods } from "./livePods";
+import type { LivePods } from "./livePods";
 import type { GlobalOptions } from "./main";
 import { EXIT, type Reporter } from "./output";
 import { findService } from "./releaseEdits";
@@ -17,6 +17,8 @@ export async function showStatus(global: GlobalOptions, reporter: Reporter): Pro
     reporter.line("(render mode: there is no cluster to read pods from)");
   } else {
     try {
+      // Loaded here, not at the top: the Kubernetes client adds about half a second to the start of every other command.
+      const { readLivePods } = await import("./livePods");
       pods = await readLivePods(current.kubeconfig, session.projectDir, current.config.namespace);
     } catch (error) {
       reporter.line(`(pods unknown: the cluster could not be read: ${error instanceof Error ? error.message : String(error)})`);

@@ -42,7 +42,8 @@ export class StackSession {
   static async open(projectDir: string, stackName: string): Promise<StackSession> {
     const environment = pulumiEnvironment({ projectDir });
     installKubernetesProvider(environment);
-    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(environment.pulumi)) });
+    // The bootstrap built this CLI at a pinned version: checking it would cost one more process start per command.
+    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(environment.pulumi)), skipVersionCheck: true });
     const envVars = Object.fromEntries(
       Object.entries(environment.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
