@@ -46,10 +46,7 @@ export class BenchProject {
     const config = stackConfig(PROGRAMS[program].configNamespace, { services, live: "blue", namespace, kubeconfig: kubeconfigPath(cluster) });
     // JSON is YAML: Pulumi reads this stack file like any other.
     fs.writeFileSync(path.join(this.dir, `Pulumi.${STACK}.yaml`), JSON.stringify({ config }, null, 2));
-    // Its own TMPDIR too: the provider leaves a kubeconfig file there on every start.
-    const tmp = path.join(this.dir, ".tmp");
-    fs.mkdirSync(tmp);
-    this.environment = pulumiEnvironment({ projectDir: this.dir, stateDir: path.join(this.dir, ".state"), baseEnv: { ...process.env, TMPDIR: tmp } });
+    this.environment = pulumiEnvironment({ projectDir: this.dir, stateDir: path.join(this.dir, ".state") });
     runPulumi(this.environment, ["stack", "init", STACK, "--non-interactive"]);
   }
 

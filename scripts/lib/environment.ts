@@ -35,6 +35,8 @@ export interface EnvironmentOptions {
   readonly projectDir?: string;
   /** State backend folder. @default `<projectDir>/.switchyard/state` */
   readonly stateDir?: string;
+  /** TMPDIR of every Pulumi process (see `pruneProviderKubeconfigs`). @default `<projectDir>/.switchyard/tmp` */
+  readonly tmpDir?: string;
   readonly baseEnv?: NodeJS.ProcessEnv;
 }
 
@@ -50,8 +52,11 @@ export function pulumiEnvironment(options: EnvironmentOptions = {}): PulumiEnvir
   const pulumiHome = path.join(LOCAL_DIR, "pulumi-home");
   const projectDir = options.projectDir ?? PROJECT_ROOT;
   const stateDir = options.stateDir ?? path.join(projectDir, ".switchyard", "state");
+  const tmpDir = options.tmpDir ?? path.join(projectDir, ".switchyard", "tmp");
   fs.mkdirSync(pulumiHome, { recursive: true });
   fs.mkdirSync(stateDir, { recursive: true });
+  fs.mkdirSync(tmpDir, { recursive: true });
+  pruneProviderKubeconfigs(tmpDir);
   const passphrase =
     baseEnv.PULUMI_CONFIG_PASSPHRASE === undefined && baseEnv.PULUMI_CONFIG_PASSPHRASE_FILE === undefined
       ? { PULUMI_CONFIG_PASSPHRASE: LOCAL_PASSPHRASE }
@@ -65,10 +70,34 @@ export function pulumiEnvironment(options: EnvironmentOptions = {}): PulumiEnvir
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     // Type-checking happens once, in `npm test` (tsc --noEmit); every run only transpiles.
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    TMPDIR: tmpDir,
     // The engine's own folder first: our language host sits beside `pulumi`.
     PATH: `${engineBin}${path.delimiter}${baseEnv.PATH ?? ""}`,
   };
   return { projectDir, pulumiHome, stateDir, pulumi: path.join(engineBin, "pulumi"), env };
+}
+
+/** Copies the Kubernetes provider writes, as `os.CreateTemp("", "kubeconfig")` names them. */
+const PROVIDER_KUBECONFIG = /^kubeconfig\d+$/;
+
+/** A day: far longer than any one `pulumi` run that may still read its copy. */
+const PROVIDER_KUBECONFIG_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The Kubernetes provider writes a copy of the stack's kubeconfig (for Helm)
+ * into TMPDIR every time it starts and never deletes it, so credentials
+ * would pile up in /tmp. Pulumi's processes get a TMPDIR of the project's
+ * own instead, and copies older than a day are deleted from it.
+ */
+export function pruneProviderKubeconfigs(dir: string, now = Date.now()): string[] {
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (!PROVIDER_KUBECONFIG.test(name) || now - fs.statSync(file).mtimeMs <= PROVIDER_KUBECONFIG_MAX_AGE_MS) continue;
+    fs.rmSync(file, { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /**
