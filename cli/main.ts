@@ -100,7 +100,7 @@ function buildProgram(run: (action: (reporter: Reporter) => Promise<number>) => 
 
   program
     .command("deploy")
-    .description("put a version into the idle color (the one that is not live); traffic does not move")
+    .description("put a version into the idle color (the one that is not live), with the live color's env and secrets; traffic does not move")
     .argument("<service>")
     .argument("<version>", "semver of the new build, e.g. 1.6.0")
     .option("--tag <tag>", "immutable build id to pull instead of the version tag (YYYYMMDD-HHMM-<sha>)")

@@ -12,8 +12,14 @@ import { otherColor } from "../components/traffic";
  * program's own parser, so the rules and messages are the program's.
  */
 
-/** How `pulumi config set --type` should store a value, so the stack file keeps its types. */
-export type ConfigValue = { readonly type: "string"; readonly value: string } | { readonly type: "int"; readonly value: number };
+/**
+ * How `pulumi config set` should store a value: `--type` keeps the stack
+ * file's types; a secret is stored encrypted (`--secret`).
+ */
+export type ConfigValue =
+  | { readonly type: "string"; readonly value: string }
+  | { readonly type: "int"; readonly value: number }
+  | { readonly type: "secret"; readonly value: string };
 
 /** One key path under the `switchyard` namespace, e.g. `services.checkout.canary`; no value removes the key. */
 export interface ConfigChange {
@@ -28,7 +34,11 @@ export interface ReleaseEdit {
   readonly changes: readonly ConfigChange[];
 }
 
-/** What a new version brings besides its number; anything not given is not carried over from the slot's previous version. */
+/**
+ * What a new version brings besides its number; anything not given is not
+ * carried over from the slot's previous version. Its `env` and secret env
+ * start from the live color's.
+ */
 export interface DeployOptions {
   readonly tag?: string;
   readonly digest?: string;
@@ -41,6 +51,7 @@ export interface DeployOptions {
 
 const text = (value: string): ConfigValue => ({ type: "string", value });
 const int = (value: number): ConfigValue => ({ type: "int", value });
+const secret = (value: string): ConfigValue => ({ type: "secret", value });
 
 export function findService(config: StackConfig, name: string): ServiceConfig {
   const service = config.services.find((candidate) => candidate.name === name);
@@ -81,14 +92,29 @@ export function deployEdit(service: ServiceConfig, version: string, options: Dep
     if (value !== undefined) changes.push({ key: slotKey(field), set: text(value) });
     else if (previous?.[field] !== undefined) changes.push({ key: slotKey(field) });
   }
-  const env = { ...(service.slots[service.live]?.env ?? {}), ...(options.env ?? {}) };
-  for (const [name, value] of Object.entries(env)) {
-    if (previous?.env[name] !== value) changes.push({ key: slotKey(`env.${name}`), set: text(value) });
-  }
-  for (const name of Object.keys(previous?.env ?? {})) {
-    if (!(name in env)) changes.push({ key: slotKey(`env.${name}`) });
-  }
+  const live = service.slots[service.live];
+  const env = { ...(live?.env ?? {}), ...(options.env ?? {}) };
+  changes.push(...replaceMap(slotKey("env"), previous?.env ?? {}, env, text));
+  // A version that lost the live color's credentials would fail, or run without them, once it gets traffic.
+  changes.push(...replaceMap(`secrets.${service.name}.${idle}`, previous?.secretEnv ?? {}, live?.secretEnv ?? {}, secret));
   return { service: service.name, summary: `${service.name}: deploy ${version} to ${idle}`, changes };
+}
+
+/** Turns the map at `key` from `before` into `after`: sets what differs, removes what is gone. */
+function replaceMap(
+  key: string,
+  before: Readonly<Record<string, string>>,
+  after: Readonly<Record<string, string>>,
+  store: (value: string) => ConfigValue,
+): ConfigChange[] {
+  const changes: ConfigChange[] = [];
+  for (const [name, value] of Object.entries(after)) {
+    if (before[name] !== value) changes.push({ key: `${key}.${name}`, set: store(value) });
+  }
+  for (const name of Object.keys(before)) {
+    if (!(name in after)) changes.push({ key: `${key}.${name}` });
+  }
+  return changes;
 }
 
 export function canaryEdit(service: ServiceConfig, percent: number): ReleaseEdit {

@@ -6,6 +6,16 @@ import { configContext, switchyardKeys } from "../components/stackConfig";
 import { installKubernetesProvider, pulumiEnvironment, runPulumi, type PulumiEnvironment } from "../scripts/lib/environment";
 import type { ConfigChange } from "./releaseEdits";
 
+/**
+ * The `pulumi config` command for one change. A secret goes in through stdin,
+ * never on the command line, where any process list would show it.
+ */
+export function configCommand(change: ConfigChange): { readonly args: readonly string[]; readonly input?: string } {
+  if (change.set === undefined) return { args: ["config", "rm", "--path", change.key] };
+  if (change.set.type === "secret") return { args: ["config", "set", "--path", "--secret", "--raw", change.key], input: change.set.value };
+  return { args: ["config", "set", "--path", "--type", change.set.type, change.key, String(change.set.value)] };
+}
+
 function isClusterObject(type: string): boolean {
   return !type.startsWith("switchyard:") && !type.startsWith("pulumi:");
 }
@@ -84,11 +94,8 @@ export class StackSession {
     const staged = path.join(stagingDir, `Pulumi.${this.stackName}.${process.pid}.yaml`);
     fs.copyFileSync(this.stackFile, staged);
     for (const change of changes) {
-      const args =
-        change.set === undefined
-          ? ["config", "rm", "--path", change.key]
-          : ["config", "set", "--path", "--type", change.set.type, change.key, String(change.set.value)];
-      runPulumi(this.environment, [...args, "--config-file", staged, "--stack", this.stackName, "--non-interactive"]);
+      const { args, input } = configCommand(change);
+      runPulumi(this.environment, [...args, "--config-file", staged, "--stack", this.stackName, "--non-interactive"], input === undefined ? {} : { input });
     }
     return staged;
   }

@@ -5,10 +5,11 @@ import type { CurrentConfig } from "../../cli/session";
 import { parseStackConfig } from "../../components/config";
 import { configProblems, validRawConfig } from "../helpers/fixtures";
 
-function current(mutate: (service: Record<string, any>) => void = () => {}): CurrentConfig {
+function current(mutate: (service: Record<string, any>) => void = () => {}, secrets?: Record<string, any>): CurrentConfig {
   const raw = validRawConfig();
   mutate(raw.services.checkout);
-  const context = { secretKeys: [], renderMode: false };
+  if (secrets !== undefined) raw.secrets = { checkout: secrets };
+  const context = { secretKeys: secrets === undefined ? [] : ["secrets"], renderMode: false };
   return { raw, context, config: parseStackConfig(raw, context) };
 }
 
@@ -33,6 +34,30 @@ describe("deploy puts a version into the idle color without moving traffic", () 
     const config = current();
     const checked = after(config, deployEdit(checkout(config), "1.6.0", { env: { LOG_LEVEL: "debug" } }));
     expect(findService(checked.next, "checkout").slots.green!.env).toEqual({ FEATURE_NEW_CART: "false", LOG_LEVEL: "debug" });
+  });
+
+  it("carries the live color's secret env to the new version, stored as secrets, and drops the idle color's stale ones", () => {
+    const config = current(() => {}, {
+      blue: { DB_PASSWORD: "live-password", API_TOKEN: "live-token" },
+      green: { DB_PASSWORD: "old-password", LEGACY_KEY: "old-key" },
+    });
+    const edit = deployEdit(checkout(config), "1.6.0");
+    const secretChanges = edit.changes.filter((change) => change.key.startsWith("secrets."));
+    expect(secretChanges).toEqual([
+      { key: "secrets.checkout.green.DB_PASSWORD", set: { type: "secret", value: "live-password" } },
+      { key: "secrets.checkout.green.API_TOKEN", set: { type: "secret", value: "live-token" } },
+      { key: "secrets.checkout.green.LEGACY_KEY" },
+    ]);
+    expect(findService(after(config, edit).next, "checkout").slots.green!.secretEnv).toEqual({
+      DB_PASSWORD: "live-password",
+      API_TOKEN: "live-token",
+    });
+  });
+
+  it("writes no secret change when the idle color already has the live color's secret env", () => {
+    const same = { DB_PASSWORD: "same" };
+    const config = current(() => {}, { blue: same, green: same });
+    expect(deployEdit(checkout(config), "1.6.0").changes.filter((change) => change.key.startsWith("secrets."))).toEqual([]);
   });
 
   it("drops what belonged to the slot's previous build: tag, digest, commit, note, schema", () => {

@@ -147,6 +147,22 @@ describe("the switchyard command: progressive rollouts gated on Prometheus", () 
     );
   });
 
+  it("deploy carries the live color's secrets to the new version, encrypted in the stack file and never printed", async () => {
+    const value = "rollout-s3cret-9b2d";
+    project.configSet("secrets.checkout.green.DB_PASSWORD", value, { secret: true });
+    await project.up();
+    const deploy = await project.switchyard(["deploy", "checkout", "1.7.0", "--schema", ">=13 <15", "--yes"]);
+    expect(deploy.status, deploy.stderr).toBe(0);
+    expect(deploy.stdout + deploy.stderr).not.toContain(value);
+    const blueSecrets = getJson(ns, "secrets", "-l", "app.kubernetes.io/name=checkout,switchyard.dev/color=blue").items;
+    expect(blueSecrets).toHaveLength(1);
+    expect(Buffer.from(blueSecrets[0].data.DB_PASSWORD, "base64").toString()).toBe(value);
+    expect(getJson(ns, "deployment", "checkout-blue").spec.template.spec.containers[0].envFrom).toContainEqual({
+      secretRef: { name: blueSecrets[0].metadata.name },
+    });
+    expect(fs.readFileSync(project.file("Pulumi.dev.yaml"), "utf8")).not.toContain(value);
+  });
+
   describe("Ctrl-C leaves the stack consistent and says how", () => {
     /** Blue's (the canary's) weight as last deployed (the stack's outputs) and as the live VirtualService routes it. */
     const canaryEverywhere = async () => ({
