@@ -8,7 +8,7 @@ import { applyEdit, applyEditNow, checkEdit } from "./release";
 import { canaryEdit, deployEdit, findService, promoteEdit, rollbackEdit, type DeployOptions, type ReleaseEdit } from "./releaseEdits";
 import { runRolloutCommand, type RolloutOptions } from "./rolloutCommand";
 import { StackSession } from "./session";
-import { showHistory, showStatus } from "./reports";
+import { showComparison, showHistory, showStatus } from "./reports";
 
 /** Options every command shares. */
 export interface GlobalOptions {
@@ -146,6 +146,12 @@ function buildProgram(run: (action: (reporter: Reporter) => Promise<number>) => 
     .option("--interval <duration>", "time at each step before it is judged, e.g. 2m", "2m")
     .option("--dry-run", "print the plan and stop", false)
     .action((service: string, options: RolloutOptions) => run((reporter) => runRolloutCommand(global(), reporter, service, options)));
+
+  program
+    .command("compare")
+    .description("the live color against the other one: version step, image, commit, schema, env, secret names (what a promote changes)")
+    .argument("<service>")
+    .action((service: string) => run((reporter) => showComparison(global(), reporter, service)));
 
   program
     .command("history")

@@ -1,4 +1,5 @@
 import type { ServiceStatusOutput } from "../scripts/lib/status";
+import { compareColors, formatComparison } from "./compare";
 import { formatHistory, releaseHistory } from "./history";
 import type { LivePods } from "./livePods";
 import type { GlobalOptions } from "./main";
@@ -44,5 +45,14 @@ export async function showHistory(global: GlobalOptions, reporter: Reporter, ser
   const rows = releaseHistory(updates, service);
   reporter.line(rows.length === 0 ? `no updates of ${service} in stack ${global.stack} yet` : formatHistory(rows));
   reporter.result({ stack: global.stack, service, history: rows });
+  return EXIT.ok;
+}
+
+/** `switchyard compare <service>`: the live color against the other one, as the stack config declares them. */
+export async function showComparison(global: GlobalOptions, reporter: Reporter, service: string): Promise<number> {
+  const session = await StackSession.open(global.cwd, global.stack);
+  const comparison = compareColors(findService((await session.readConfig()).config, service));
+  reporter.line(formatComparison(comparison));
+  reporter.result({ stack: global.stack, ...comparison });
   return EXIT.ok;
 }

@@ -246,6 +246,11 @@ function ruleProblems(service: ServiceConfig): ConfigProblem[] {
   return problems;
 }
 
+/** Whether a build declaring the schema range `schema` (e.g. `>=13 <15`) can run on database schema version `schemaVersion`. */
+export function runsOnSchema(schema: string, schemaVersion: number): boolean {
+  return semver.satisfies(`${schemaVersion}.0.0`, schema);
+}
+
 /**
  * With `database.schemaVersion` set, a color may only receive traffic when its
  * `schema` range contains that version: no rollback onto a build that cannot
@@ -265,7 +270,7 @@ function schemaGateProblems(service: ServiceConfig): ConfigProblem[] {
         value: undefined,
         allowed: `a schema range containing ${current}: services.${service.name}.database.schemaVersion is set, so every color that receives traffic must declare the schema versions it runs on`,
       });
-    } else if (!semver.satisfies(`${current}.0.0`, slot.schema)) {
+    } else if (!runsOnSchema(slot.schema, current)) {
       const trafficKey = color === service.live ? "live" : "canary";
       const value = color === service.live ? service.live : service.canary;
       problems.push({

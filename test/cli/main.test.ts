@@ -18,7 +18,7 @@ describe("the switchyard command line", () => {
   it("documents every command and the exit codes", async () => {
     const help = await run("--help");
     expect(help.code).toBe(0);
-    for (const command of ["status", "deploy", "canary", "promote", "rollback", "rollout", "history"]) {
+    for (const command of ["status", "deploy", "canary", "promote", "rollback", "rollout", "compare", "history"]) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     }
     expect(help.stdout).toContain("Exit codes: 0 done, 1 an update or a tool failed, 2 invalid input or stack config (nothing changed)");

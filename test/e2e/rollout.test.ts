@@ -163,6 +163,17 @@ describe("the switchyard command: progressive rollouts gated on Prometheus", () 
     expect(fs.readFileSync(project.file("Pulumi.dev.yaml"), "utf8")).not.toContain(value);
   });
 
+  it("compare shows what promoting the deployed version would change, secrets by name only", async () => {
+    const text = await project.switchyard(["compare", "checkout"]);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toContain("checkout: green (live, 100%) -> blue (0%)");
+    expect(text.stdout).toContain("version  1.5.0 -> 1.7.0 (minor upgrade)");
+    expect(text.stdout).toContain("secrets  same: DB_PASSWORD (values not shown)");
+    const json = await project.switchyard(["compare", "checkout", "--json"]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ from: { color: "green", version: "1.5.0" }, to: { color: "blue", version: "1.7.0" }, direction: "upgrade" });
+    expect(text.stdout + json.stdout).not.toContain("rollout-s3cret-9b2d");
+  });
+
   describe("Ctrl-C leaves the stack consistent and says how", () => {
     /** Blue's (the canary's) weight as last deployed (the stack's outputs) and as the live VirtualService routes it. */
     const canaryEverywhere = async () => ({
