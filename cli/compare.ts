@@ -108,8 +108,11 @@ export function formatComparison(comparison: ColorComparison): string {
   const { from, to } = comparison;
   const header = `${comparison.service}: ${from.color} (live, ${from.weight}%) -> ${to.color} (${to.weight}%)`;
   const step = comparison.direction === "same" ? "same version" : `${comparison.versionStep} ${comparison.direction}`;
+  // semver's promise: a new major version may break its callers, so moving traffic across one needs them ready for it.
+  const majorStep = comparison.versionStep === "major" || comparison.versionStep === "premajor";
+  const apiWarning = majorStep ? "; the API may be incompatible: check every caller first" : "";
   const rows: [string, string][] = [
-    ["version", `${from.version} -> ${to.version} (${step})`],
+    ["version", `${from.version} -> ${to.version} (${step}${apiWarning})`],
     ["image", pair(from.image, to.image)],
     ["replicas", pair(String(from.replicas), String(to.replicas))],
     ["commit", pair(from.commit, to.commit)],

@@ -50,6 +50,12 @@ describe("compare: the live color against the other one (requirement V4)", () =>
     expect(formatComparison(comparison)).toContain("version  1.5.0 -> 1.4.2 (minor downgrade)");
   });
 
+  it("warns that a major version step may break the API for callers", () => {
+    const comparison = compareColors(checkout((service) => (service.green.version = "2.0.0")));
+    expect(formatComparison(comparison)).toContain("version  1.4.2 -> 2.0.0 (major upgrade; the API may be incompatible: check every caller first)");
+    expect(formatComparison(compareColors(checkout()))).not.toContain("API");
+  });
+
   it("with the schema gate on, says whether the other color can run on the database's schema", () => {
     const gated = (schemaVersion: number) => compareColors(checkout((service) => (service.database = { schemaVersion })));
     expect(gated(13).to.runsOnCurrentSchema).toBe(true);
