@@ -1,8 +1,8 @@
 import * as semver from "semver";
 import { runsOnSchema, type ServiceConfig } from "../components/config";
+import { ConfigError } from "../components/configProblems";
 import { planService, type ColorPlan } from "../components/plan";
 import { otherColor } from "../components/traffic";
-import { UsageError } from "./output";
 
 /** One color as the stack config declares it. */
 export interface ColorSide {
@@ -53,9 +53,16 @@ export interface ColorComparison {
 export function compareColors(service: ServiceConfig): ColorComparison {
   const plan = planService(service);
   const live = plan.colors.find((color) => color.color === service.live)!;
-  const other = plan.colors.find((color) => color.color === otherColor(service.live));
+  const otherName = otherColor(service.live);
+  const other = plan.colors.find((color) => color.color === otherName);
   if (other === undefined) {
-    throw new UsageError(`${service.name} runs one color only (${live.color}): deploy a version to ${otherColor(service.live)} first`);
+    throw new ConfigError([
+      {
+        key: `services.${service.name}.${otherName}`,
+        value: undefined,
+        allowed: `a deployed ${otherName} color to compare with the live ${live.color}: deploy a version to it first (switchyard deploy ${service.name} <version>)`,
+      },
+    ]);
   }
   const schemaVersion = service.database?.schemaVersion;
   const order = semver.compare(other.slot.version, live.slot.version);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareColors, formatComparison } from "../../cli/compare";
-import { UsageError } from "../../cli/output";
 import { parseStackConfig, type ServiceConfig } from "../../components/config";
-import { checkout, validRawConfig } from "../helpers/fixtures";
+import { checkout, configProblems, validRawConfig } from "../helpers/fixtures";
 
 /** checkout with secret env per color, parsed as a stack whose `secrets` key is stored encrypted. */
 function withSecrets(secrets: Record<string, Record<string, string>>): ServiceConfig {
@@ -85,9 +84,13 @@ describe("compare: the live color against the other one (requirement V4)", () =>
     expect(formatComparison(same)).toContain("secrets  same: DB_PASSWORD (values not shown)");
   });
 
-  it("refuses a service that runs one color only, and says what to do", () => {
-    expect(() => compareColors(checkout((service) => delete service.green))).toThrow(
-      new UsageError("checkout runs one color only (blue): deploy a version to green first"),
-    );
+  it("refuses a service that runs one color only, naming the missing color's key and what to do", () => {
+    expect(configProblems(() => compareColors(checkout((service) => delete service.green)))).toEqual([
+      {
+        key: "services.checkout.green",
+        value: undefined,
+        allowed: "a deployed green color to compare with the live blue: deploy a version to it first (switchyard deploy checkout <version>)",
+      },
+    ]);
   });
 });
