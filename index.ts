@@ -1,6 +1,6 @@
-import { BlueGreenService } from "./components/blueGreenService";
-import { MeshNamespace } from "./components/meshNamespace";
-import { loadStackConfig } from "./components/stackConfig";
+import { BlueGreenService } from "./resources/blueGreenService";
+import { MeshNamespace } from "./resources/meshNamespace";
+import { loadStackConfig } from "./resources/stackConfig";
 
 const config = loadStackConfig();
 

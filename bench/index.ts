@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { kubectl, startCluster, stopCluster } from "../scripts/lib/cluster";
-import { installKubernetesProvider, pulumiEnvironment } from "../scripts/lib/environment";
+import { kubectl, startCluster, stopCluster } from "../dev/lib/cluster";
+import { installKubernetesProvider, pulumiEnvironment } from "../dev/lib/environment";
 import { virtualServicesWithLive } from "./floor";
 import { describeMachine, loadAverage } from "./machine";
 import { parseOptions, type BenchOptions } from "./options";

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runPulumi, type PulumiEnvironment } from "../scripts/lib/environment";
-import { ETCD_VERSION, KUBERNETES_PROVIDER_VERSION, KUBERNETES_VERSION, KWOK_VERSION, PROJECT_ROOT } from "../scripts/lib/toolchain";
+import { runPulumi, type PulumiEnvironment } from "../dev/lib/environment";
+import { ETCD_VERSION, KUBERNETES_PROVIDER_VERSION, KUBERNETES_VERSION, KWOK_VERSION, PROJECT_ROOT } from "../dev/lib/toolchain";
 import type { Machine } from "./report";
 
 function installedVersion(pkg: string): string {

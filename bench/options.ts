@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../scripts/lib/toolchain";
+import { PROJECT_ROOT } from "../dev/lib/toolchain";
 
 /** What one `npm run bench` measures; flags win over environment variables, which win over the defaults. */
 export interface BenchOptions {

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { kubeconfigPath, kubectl } from "../scripts/lib/cluster";
-import { pulumiEnvironment, runPulumi, type PulumiEnvironment, type PulumiResult } from "../scripts/lib/environment";
-import { copyProgram, PROJECT_FILES } from "../scripts/lib/projectCopy";
-import { PROJECT_ROOT } from "../scripts/lib/toolchain";
+import { kubeconfigPath, kubectl } from "../dev/lib/cluster";
+import { pulumiEnvironment, runPulumi, type PulumiEnvironment, type PulumiResult } from "../dev/lib/environment";
+import { copyProgram, PROJECT_FILES } from "../dev/lib/projectCopy";
+import { PROJECT_ROOT } from "../dev/lib/toolchain";
 import { liveColorArgs, stackConfig, type Color } from "./stacks";
 import { timedPulumi, type TimedRun } from "./timed";
 

@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { ServiceConfig } from "../components/config";
-import { PROJECT_ROOT } from "../scripts/lib/toolchain";
-import { createReporter, EXIT, type Reporter } from "./output";
-import { applyEdit, applyEditNow, checkEdit } from "./release";
-import { canaryEdit, deployEdit, findService, promoteEdit, rollbackEdit, type DeployOptions, type ReleaseEdit } from "./releaseEdits";
-import { runRolloutCommand, type RolloutOptions } from "./rolloutCommand";
-import { StackSession } from "./session";
-import { showComparison, showHistory, showStatus } from "./reports";
+import type { ServiceConfig } from "../model/config/parse";
+import { PROJECT_ROOT } from "../dev/lib/toolchain";
+import { createReporter, EXIT, type Reporter } from "./context/output";
+import { applyEdit, applyEditNow, checkEdit } from "./edits/apply";
+import { canaryEdit, deployEdit, findService, promoteEdit, rollbackEdit, type DeployOptions, type ReleaseEdit } from "./edits/releaseEdits";
+import { runRolloutCommand, type RolloutOptions } from "./commands/rollout";
+import { StackSession } from "./pulumi/session";
+import { showComparison, showHistory, showStatus } from "./commands/reports";
 
 /** Options every command shares. */
 export interface GlobalOptions {

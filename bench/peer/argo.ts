@@ -2,9 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { ensureComponent } from "../../scripts/bootstrap";
-import { BootstrapError, goEnvironment } from "../../scripts/lib/goBuild";
-import { ARGO_ROLLOUTS, ARGO_ROLLOUTS_VERSION, TOOLS_DIR } from "../../scripts/lib/toolchain";
+import { ensureComponent } from "../../dev/bootstrap";
+import { BootstrapError, goEnvironment } from "../../dev/lib/goBuild";
+import { ARGO_ROLLOUTS, ARGO_ROLLOUTS_VERSION, TOOLS_DIR } from "../../dev/lib/toolchain";
 
 /**
  * Argo Rollouts on the benchmark's cluster: the binaries (built on demand

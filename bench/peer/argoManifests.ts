@@ -1,8 +1,8 @@
-import { parseStackConfig, type ServiceConfig } from "../../components/config";
-import type { Color } from "../../components/configSchema";
-import { LABELS, serviceHost, serviceSelector } from "../../components/naming";
-import { planService } from "../../components/plan";
-import { deploymentSpec } from "../../components/workload";
+import { parseStackConfig, type ServiceConfig } from "../../model/config/parse";
+import type { Color } from "../../model/config/schema";
+import { LABELS, serviceHost, serviceSelector } from "../../model/naming";
+import { planService } from "../../model/plan";
+import { deploymentSpec } from "../../resources/workload";
 import { benchServices } from "../stacks";
 
 /**
@@ -123,7 +123,7 @@ export function destinationRule(service: ServiceConfig, namespace: string): Mani
   };
 }
 
-/** Same routes as switchyard's VirtualService (components/routing.ts), with the subsets as roles. */
+/** Same routes as switchyard's VirtualService (model/routing/istioSpecs.ts), with the subsets as roles. */
 export function virtualService(service: ServiceConfig, namespace: string): Manifest {
   const host = serviceHost(service.name, namespace);
   const destination = (subset: string) => ({ host, subset, port: { number: service.port } });

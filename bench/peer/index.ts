@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { auditLogPath, isRunning, startCluster, stopCluster } from "../../scripts/lib/cluster";
-import { pulumiEnvironment } from "../../scripts/lib/environment";
-import { ARGO_ROLLOUTS_VERSION, PROJECT_ROOT } from "../../scripts/lib/toolchain";
+import { auditLogPath, isRunning, startCluster, stopCluster } from "../../dev/lib/cluster";
+import { pulumiEnvironment } from "../../dev/lib/environment";
+import { ARGO_ROLLOUTS_VERSION, PROJECT_ROOT } from "../../dev/lib/toolchain";
 import { describeMachine, loadAverage } from "../machine";
 import { argoBinaries } from "./argo";
 import { parsePeerOptions, type PeerOptions } from "./options";

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { installKubernetesProvider, pulumiEnvironment, runPulumi, type PulumiEnvironment } from "../../scripts/lib/environment";
-import { copyProgram } from "../../scripts/lib/projectCopy";
-import { PROJECT_ROOT } from "../../scripts/lib/toolchain";
+import { installKubernetesProvider, pulumiEnvironment, runPulumi, type PulumiEnvironment } from "../../dev/lib/environment";
+import { copyProgram } from "../../dev/lib/projectCopy";
+import { PROJECT_ROOT } from "../../dev/lib/toolchain";
 import { benchServices, stackConfig, type Color } from "../stacks";
 
 export const STACK = "peer";

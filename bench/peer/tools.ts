@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { kubectl } from "../../scripts/lib/cluster";
-import { LOCAL_DIR } from "../../scripts/lib/environment";
+import { kubectl } from "../../dev/lib/cluster";
+import { LOCAL_DIR } from "../../dev/lib/environment";
 import { ArgoController, argoCrdFiles, pluginCommand, type ArgoBinaries } from "./argo";
 import { benchServiceConfigs, manifestStream, releaseObjects, routingObjects } from "./argoManifests";
 import { ClusterView, CONFIG_MAPS, DESTINATION_RULES, now, PODS, ROLLOUTS, VIRTUAL_SERVICES } from "./clusterView";

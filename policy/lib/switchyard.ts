@@ -1,7 +1,7 @@
 import { isUnknown, type Data } from "./knownValues";
 import { labelsOf } from "./kubernetes";
 
-/** Labels switchyard puts on each color's Deployment, pods, ConfigMap and PodDisruptionBudget (components/naming.ts). */
+/** Labels switchyard puts on each color's Deployment, pods, ConfigMap and PodDisruptionBudget (model/naming.ts). */
 const SWITCHYARD_LABELS = {
   service: "app.kubernetes.io/name",
   color: "switchyard.dev/color",

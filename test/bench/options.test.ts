@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseOptions } from "../../bench/options";
-import { PROJECT_ROOT } from "../../scripts/lib/toolchain";
+import { PROJECT_ROOT } from "../../dev/lib/toolchain";
 
 describe("benchmark options", () => {
   it("defaults to 3 runs of 1, 10 and 50 services, 200 previewed, 1 and 50 rolled back, into bench/RESULTS.md", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../components/config";
+import { parseStackConfig } from "../../model/config/parse";
 import { benchServices, liveColorArgs, serviceName, stackConfig } from "../../bench/stacks";
 
 describe("benchmark stacks", () => {

@@ -1,4 +1,4 @@
-import { startCluster, stopCluster, TEST_CLUSTER } from "../../scripts/lib/cluster";
+import { startCluster, stopCluster, TEST_CLUSTER } from "../../dev/lib/cluster";
 
 /**
  * Vitest global setup of the end-to-end project: the tests' own local

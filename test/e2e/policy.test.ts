@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pulumiEnvironment, runPulumi, type PulumiEnvironment, type PulumiResult } from "../../scripts/lib/environment";
-import { PROJECT_ROOT } from "../../scripts/lib/toolchain";
+import { pulumiEnvironment, runPulumi, type PulumiEnvironment, type PulumiResult } from "../../dev/lib/environment";
+import { PROJECT_ROOT } from "../../dev/lib/toolchain";
 import { TestProject } from "./helpers/project";
 
 /** The pack is referenced by absolute path, as CI does, so the temporary projects need no copy of it. */

@@ -1,5 +1,5 @@
-import { parseStackConfig, type ServiceConfig, type StackConfig } from "../../components/config";
-import { ConfigError, type ConfigProblem } from "../../components/configProblems";
+import { parseStackConfig, type ServiceConfig, type StackConfig } from "../../model/config/parse";
+import { ConfigError, type ConfigProblem } from "../../model/config/problems";
 
 /** A valid `switchyard:*` config with one service and both colors; tests change one field at a time. */
 export function validRawConfig(): Record<string, any> {

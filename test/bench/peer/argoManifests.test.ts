@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { planService } from "../../../components/plan";
-import { virtualServiceSpec } from "../../../components/routing";
-import { deploymentSpec } from "../../../components/workload";
+import { planService } from "../../../model/plan";
+import { virtualServiceSpec } from "../../../model/routing/istioSpecs";
+import { deploymentSpec } from "../../../resources/workload";
 import {
   benchServiceConfigs,
   canarySteps,

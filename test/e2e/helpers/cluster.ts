@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { clusterTools, kubeconfigPath, kubectl, TEST_CLUSTER } from "../../../scripts/lib/cluster";
+import { clusterTools, kubeconfigPath, kubectl, TEST_CLUSTER } from "../../../dev/lib/cluster";
 
 /** kubectl in one namespace of the tests' cluster, returning parsed JSON. */
 export function getJson(namespace: string, ...args: string[]): any {

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pulumiEnvironment, runPulumi, type PulumiEnvironment, type PulumiResult } from "../../../scripts/lib/environment";
-import { kubeconfigPath, TEST_CLUSTER } from "../../../scripts/lib/cluster";
-import { copyProgram } from "../../../scripts/lib/projectCopy";
-import { PROJECT_ROOT } from "../../../scripts/lib/toolchain";
+import { pulumiEnvironment, runPulumi, type PulumiEnvironment, type PulumiResult } from "../../../dev/lib/environment";
+import { kubeconfigPath, TEST_CLUSTER } from "../../../dev/lib/cluster";
+import { copyProgram } from "../../../dev/lib/projectCopy";
+import { PROJECT_ROOT } from "../../../dev/lib/toolchain";
 
 /** Where a test project deploys: rendered manifests, or the end-to-end tests' own local cluster. */
 export type Target = "render" | "cluster";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROMETHEUS } from "../../../scripts/lib/prometheus";
+import { PROMETHEUS } from "../../../dev/lib/prometheus";
 
 /** A free loopback port: bound and released, for a server that takes its port as a flag. */
 export async function freePort(): Promise<number> {

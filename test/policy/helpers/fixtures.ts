@@ -1,9 +1,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { BlueGreenService } from "../../../components/blueGreenService";
-import type { ServiceConfig } from "../../../components/config";
-import type { DestinationRuleSpec, VirtualServiceSpec } from "../../../components/istioTypes";
+import { BlueGreenService } from "../../../resources/blueGreenService";
+import type { ServiceConfig } from "../../../model/config/parse";
+import type { DestinationRuleSpec, VirtualServiceSpec } from "../../../model/routing/istioTypes";
 import { checkout } from "../../helpers/fixtures";
 import { recordRegistrations } from "../../helpers/mocks";
 import { unknownCheckingProxy } from "./policySdk";

@@ -1,0 +1,130 @@
+import { renderQuery, type AnalysisSettings, type QueryTarget } from "../../model/config/analysis";
+import type { ServiceConfig } from "../../model/config/parse";
+import { ConfigError } from "../../model/config/problems";
+import { otherColor } from "../../model/traffic";
+import { queryScalar } from "../rollout/prometheus";
+import type { CanaryFigures } from "../rollout/verdict";
+import type { GlobalOptions } from "../main";
+import { EXIT, type Reporter } from "../context/output";
+import { applyEditNow, checkEdit } from "../edits/apply";
+import { canaryEdit, findService, promoteEdit, stopCanaryEdit, type ReleaseEdit } from "../edits/releaseEdits";
+import { parseInterval, parseSteps, runRollout, type RolloutActions, type RolloutOutcome } from "../rollout/run";
+import { StackSession } from "../pulumi/session";
+
+export interface RolloutOptions {
+  readonly steps: string;
+  readonly interval: string;
+  readonly dryRun: boolean;
+}
+
+/** `switchyard rollout <service>`: plan, confirm, then walk the steps with analysis after each. */
+export async function runRolloutCommand(global: GlobalOptions, reporter: Reporter, name: string, options: RolloutOptions): Promise<number> {
+  const steps = parseSteps(options.steps);
+  const intervalMs = parseInterval(options.interval);
+  const session = await StackSession.open(global.cwd, global.stack);
+  const current = await session.readConfig();
+  const service = findService(current.config, name);
+  const analysis = requireAnalysis(current.config.analysis);
+  // Both edits the rollout can end with must pass the program's rules before the first step.
+  checkEdit(current, canaryEdit(service, steps[0]!));
+  const canaryColor = otherColor(service.live);
+  const version = service.slots[canaryColor]!.version;
+
+  reporter.line(
+    `rollout ${name} on stack ${global.stack}: ${canaryColor} ${version} through ${steps.join("% -> ")}%, ${options.interval} per step, then promote\n` +
+      `  judged by ${analysis.prometheus}: error rate at most ${analysis.maxErrorRate * 100}% over ${analysis.window}, at least ${analysis.minRequests} requests` +
+      (analysis.maxLatencySeconds === undefined ? "" : `, latency at most ${analysis.maxLatencySeconds}s`),
+  );
+  if (options.dryRun) {
+    reporter.result({ service: name, stack: global.stack, steps, intervalMs, applied: false });
+    reporter.line("dry run: nothing was changed");
+    return EXIT.ok;
+  }
+  if (!(await reporter.confirm(global.yes, "start the rollout?"))) {
+    reporter.line("not confirmed: nothing was changed");
+    return EXIT.ok;
+  }
+
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    if (!interrupt.signal.aborted) reporter.line("\ninterrupt: stopping after the step under way; the stack is left consistent");
+    interrupt.abort();
+  };
+  process.on("SIGINT", onInterrupt);
+  try {
+    const target: QueryTarget = { namespace: current.config.namespace, service: name, color: canaryColor, version, window: analysis.window };
+    const outcome = await runRollout(
+      { steps, intervalMs, startCanary: service.canary, thresholds: analysis },
+      rolloutActions(session, reporter, name, analysis, target),
+      interrupt.signal,
+    );
+    return report(reporter, name, outcome);
+  } finally {
+    process.off("SIGINT", onInterrupt);
+  }
+}
+
+function requireAnalysis(analysis: AnalysisSettings | undefined): AnalysisSettings {
+  if (analysis !== undefined) return analysis;
+  throw new ConfigError([
+    {
+      key: "analysis",
+      value: undefined,
+      allowed: "Prometheus settings for judging a canary, at least analysis.prometheus (the server's URL); see README, Progressive rollouts",
+    },
+  ]);
+}
+
+function rolloutActions(session: StackSession, reporter: Reporter, name: string, analysis: AnalysisSettings, target: QueryTarget): RolloutActions {
+  const update = async (build: (service: ServiceConfig) => ReleaseEdit) => {
+    const current = await session.readConfig();
+    const checked = checkEdit(current, build(findService(current.config, name)));
+    for (const line of checked.diff) reporter.line(`  ${line}`);
+    await applyEditNow(session, checked, reporter.progress);
+  };
+  const query = (template: string) => queryScalar(analysis.prometheus, renderQuery(template, target), analysis.timeoutSeconds);
+  return {
+    setCanary: (percent) => update((service) => canaryEdit(service, percent)),
+    revert: () => update((service) => stopCanaryEdit(service, "automatic rollback of")),
+    promote: () => update(promoteEdit),
+    measure: async (): Promise<CanaryFigures> => ({
+      requests: await query(analysis.requestsQuery),
+      errorRate: await query(analysis.errorRateQuery),
+      ...(analysis.latencyQuery === undefined ? {} : { latencySeconds: await query(analysis.latencyQuery) }),
+    }),
+    wait: (ms, signal) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+    log: (line) => reporter.line(line),
+  };
+}
+
+function report(reporter: Reporter, service: string, outcome: RolloutOutcome): number {
+  reporter.result({ service, ...outcome });
+  switch (outcome.kind) {
+    case "promoted":
+      reporter.line(`${service}: rollout complete, promoted`);
+      return EXIT.ok;
+    case "rolled-back":
+      reporter.line(`${service}: rolled back automatically at canary ${outcome.failedAt}%: ${outcome.reason}`);
+      return EXIT.rolledBack;
+    case "halted":
+      reporter.line(
+        `${service}: halted at canary ${outcome.canary}% without promoting: ${outcome.reason}\n` +
+          `  resume with: switchyard rollout ${service} ...; or undo with: switchyard rollback ${service}`,
+      );
+      return EXIT.halted;
+    case "interrupted":
+      reporter.line(
+        outcome.reverted
+          ? `${service}: interrupted; the step under way was cancelled and the canary set back to 0%`
+          : `${service}: interrupted after finishing the step; canary stays at ${outcome.canary}%`,
+      );
+      return EXIT.interrupted;
+  }
+}

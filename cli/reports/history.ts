@@ -1,0 +1,72 @@
+import { COLORS, type Color } from "../../model/config/schema";
+import { trafficWeights } from "../../model/traffic";
+
+/** One stack update as the history holds it, reduced to plain data. */
+export interface StackUpdate {
+  readonly startTime: Date;
+  readonly kind: string;
+  readonly result: string;
+  readonly message: string;
+  /** The `switchyard:services` config value the update ran with (JSON text). */
+  readonly servicesConfig?: string;
+}
+
+export interface ReleaseState {
+  readonly live: Color;
+  readonly weights: Readonly<Record<Color, number>>;
+  readonly versions: Partial<Record<Color, string>>;
+}
+
+export interface HistoryRow extends ReleaseState {
+  /** 1 for the stack's first update. */
+  readonly update: number;
+  readonly time: string;
+  readonly result: string;
+  readonly message: string;
+}
+
+/**
+ * The service's versions and weights over time, oldest first: one row per
+ * update that changed them (failed updates always show, they matter most).
+ */
+export function releaseHistory(updates: readonly StackUpdate[], service: string): HistoryRow[] {
+  const rows: HistoryRow[] = [];
+  let previous: string | undefined;
+  const chronological = [...updates].sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  for (const [index, update] of chronological.entries()) {
+    if (update.kind !== "update") continue;
+    const state = releaseState(update.servicesConfig, service);
+    if (state === undefined) continue;
+    const key = JSON.stringify(state);
+    if (key === previous && update.result === "succeeded") continue;
+    previous = key;
+    rows.push({ update: index + 1, time: update.startTime.toISOString(), result: update.result, message: update.message, ...state });
+  }
+  return rows;
+}
+
+function releaseState(servicesConfig: string | undefined, service: string): ReleaseState | undefined {
+  if (servicesConfig === undefined) return undefined;
+  let services: Record<string, any>;
+  try {
+    services = JSON.parse(servicesConfig);
+  } catch {
+    return undefined;
+  }
+  const entry = services[service];
+  if (entry === undefined || (entry.live !== "blue" && entry.live !== "green")) return undefined;
+  const versions: Partial<Record<Color, string>> = {};
+  for (const color of COLORS) {
+    if (typeof entry[color]?.version === "string") versions[color] = entry[color].version;
+  }
+  return { live: entry.live, weights: trafficWeights(entry.live, Number(entry.canary ?? 0)), versions };
+}
+
+export function formatHistory(rows: readonly HistoryRow[]): string {
+  const header = `${"#".padEnd(4)}  ${"time".padEnd(20)}  ${"result".padEnd(10)}  ${"blue".padEnd(14)}  ${"green".padEnd(14)}  message`;
+  const lines = rows.map((row) => {
+    const cells = COLORS.map((color) => (row.versions[color] === undefined ? "-" : `${row.versions[color]} ${row.weights[color]}%`));
+    return `${String(row.update).padEnd(4)}  ${row.time.slice(0, 19).replace("T", " ").padEnd(20)}  ${row.result.padEnd(10)}  ${cells[0]!.padEnd(14)}  ${cells[1]!.padEnd(14)}  ${row.message}`;
+  });
+  return [header, ...lines].join("\n");
+}

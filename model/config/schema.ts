@@ -1,0 +1,192 @@
+import * as semver from "semver";
+import { z } from "zod";
+import {
+  ALLOWED_DIGEST,
+  ALLOWED_REPOSITORY,
+  ALLOWED_TAG,
+  ALLOWED_VERSION,
+  isDigest,
+  isImmutableTag,
+  isRepository,
+  isSemanticVersion,
+} from "../images";
+
+/**
+ * The shape of the `switchyard:*` stack config as users write it. Every
+ * schema carries its "allowed" text as the error, so a failed check reads as
+ * "key: got value; allowed: text". Defaults are not applied here: config.ts
+ * resolves them in one place, after merging `switchyard:defaults`.
+ */
+
+/** Accepts numbers and digit strings: `pulumi config set --path` stores `5` as a number, hand-written YAML may quote it. */
+export function integer(min: number, max: number, allowed = `an integer from ${min} to ${max}`) {
+  const digits = /^-?\d+$/;
+  return z.preprocess(
+    (value) => (typeof value === "string" && digits.test(value.trim()) ? Number(value) : value),
+    z.number({ error: allowed }).int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed }),
+  );
+}
+
+function text(pattern: RegExp, allowed: string) {
+  return z.string({ error: allowed }).regex(pattern, { error: allowed });
+}
+
+function checkedText(check: (value: string) => boolean, allowed: string) {
+  return z.string({ error: allowed }).refine(check, { error: allowed });
+}
+
+const KUBERNETES_QUANTITY = /^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const GIT_COMMIT = /^[0-9a-f]{7,40}$/;
+
+export const COLORS = ["blue", "green"] as const;
+export type Color = (typeof COLORS)[number];
+export const ALLOWED_COLOR = "blue or green";
+export const ALLOWED_SERVICE_NAME =
+  "a lower-case DNS label of at most 40 characters (letters, digits, '-'; starts with a letter)";
+export const ALLOWED_NAMESPACE = "a lower-case DNS label of at most 63 characters";
+
+const quantity = text(KUBERNETES_QUANTITY, "a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi");
+const resourceAmounts = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
+
+export const resourcesSchema = z.strictObject({
+  requests: resourceAmounts.optional(),
+  limits: resourceAmounts.optional(),
+});
+
+export const probeSchema = z.strictObject({
+  path: text(/^\/\S*$/, "an HTTP path starting with /, such as /readyz").optional(),
+  initialDelaySeconds: integer(0, 3600).optional(),
+  periodSeconds: integer(1, 3600).optional(),
+  timeoutSeconds: integer(1, 3600).optional(),
+  failureThreshold: integer(1, 100).optional(),
+});
+
+export const probesSchema = z.strictObject({
+  readiness: probeSchema.optional(),
+  liveness: probeSchema.optional(),
+});
+
+/** Scalars a user may write as a flag value; ConfigMap data is text, so they are stored as text. */
+const envValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: "a string, number or boolean (stored as text in the color's ConfigMap)",
+});
+
+const envSchema = z.record(
+  text(ENV_NAME, "environment variable names: letters, digits and '_', not starting with a digit"),
+  envValue,
+);
+
+const buildSchema = z.strictObject({
+  context: z.string({ error: "a directory path, relative to the project, holding the image's sources" }).min(1, {
+    error: "a directory path, relative to the project, holding the image's sources",
+  }),
+  dockerfile: z.string({ error: "a Dockerfile path relative to the context" }).optional(),
+});
+
+export const slotSchema = z.strictObject({
+  version: checkedText(isSemanticVersion, ALLOWED_VERSION),
+  tag: checkedText(isImmutableTag, ALLOWED_TAG).optional(),
+  digest: checkedText(isDigest, ALLOWED_DIGEST).optional(),
+  env: envSchema.optional(),
+  schema: checkedText(
+    (range) => semver.validRange(range) !== null,
+    'a semver range of database schema versions, such as ">=12 <14"',
+  ).optional(),
+  commit: text(GIT_COMMIT, "a git commit id: 7 to 40 lower-case hex characters").optional(),
+  note: z.string({ error: "a short change note (text)" }).max(500, { error: "a change note of at most 500 characters" }).optional(),
+  build: buildSchema.optional(),
+});
+
+/** Fields that `switchyard:defaults` may set for every service. */
+const sharedServiceFields = {
+  port: integer(1, 65535).optional(),
+  replicas: integer(0, 1000).optional(),
+  idleReplicas: integer(0, 1000).optional(),
+  revisionHistoryLimit: integer(0, 100).optional(),
+  progressDeadlineSeconds: integer(10, 86400).optional(),
+  probes: probesSchema.optional(),
+  resources: resourcesSchema.optional(),
+};
+
+export const defaultsSchema = z.strictObject(sharedServiceFields);
+
+export const serviceSchema = z.strictObject({
+  ...sharedServiceFields,
+  image: checkedText(isRepository, ALLOWED_REPOSITORY),
+  blue: slotSchema.optional(),
+  green: slotSchema.optional(),
+  live: z.enum(COLORS, { error: ALLOWED_COLOR }),
+  canary: integer(0, 100).optional(),
+  database: z
+    .strictObject({ schemaVersion: integer(0, 1_000_000, "a non-negative integer schema version") })
+    .optional(),
+});
+
+const serviceName = z.string().max(40, { error: ALLOWED_SERVICE_NAME }).regex(DNS_LABEL, { error: ALLOWED_SERVICE_NAME });
+
+const secretEnvSchema = z.record(
+  text(ENV_NAME, "environment variable names: letters, digits and '_', not starting with a digit"),
+  z.string({ error: "text, set with pulumi config set --secret" }),
+);
+
+/** `secrets.<service>.<color>.<NAME>`: values set with `--secret`, bound to a color like its `env`. */
+export const secretsSchema = z.record(
+  serviceName,
+  z.strictObject({ blue: secretEnvSchema.optional(), green: secretEnvSchema.optional() }),
+  { error: "a map of service name to colors to secret environment variables" },
+);
+
+/** Accepts numbers and decimal strings: `pulumi config set --path` stores `0.005` as text. */
+function decimal(min: number, max: number, allowed: string) {
+  const number = /^\d+(\.\d+)?$/;
+  return z.preprocess(
+    (value) => (typeof value === "string" && number.test(value.trim()) ? Number(value) : value),
+    z.number({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed }),
+  );
+}
+
+export const ALLOWED_DURATION = "a Prometheus duration: a whole number followed by s, m or h, such as 30s, 2m or 1h";
+export const PROMETHEUS_DURATION = /^[1-9]\d*(s|m|h)$/;
+const ALLOWED_QUERY =
+  "a PromQL query; {{service}}, {{color}}, {{version}}, {{namespace}} and {{window}} are replaced before it is sent";
+
+const query = z.string({ error: ALLOWED_QUERY }).trim().min(1, { error: ALLOWED_QUERY });
+
+/** `switchyard:analysis`: how `switchyard rollout` judges a canary from Prometheus. */
+export const analysisSchema = z.strictObject({
+  prometheus: checkedText(
+    (url) => /^https?:\/\/[^\s/]+/.test(url),
+    "the base URL of a Prometheus server's HTTP API, such as http://prometheus.monitoring:9090",
+  ),
+  requestsQuery: query.optional(),
+  errorRateQuery: query.optional(),
+  latencyQuery: query.optional(),
+  maxErrorRate: decimal(0, 1, "a fraction from 0 to 1, such as 0.005 for 0.5%").optional(),
+  maxLatencySeconds: decimal(0.001, 3600, "a number of seconds from 0.001 to 3600, such as 0.5").optional(),
+  window: text(PROMETHEUS_DURATION, ALLOWED_DURATION).optional(),
+  minRequests: integer(0, 1_000_000_000).optional(),
+  timeoutSeconds: integer(1, 300).optional(),
+});
+
+export const stackConfigSchema = z.strictObject({
+  namespace: z
+    .string({ error: ALLOWED_NAMESPACE })
+    .max(63, { error: ALLOWED_NAMESPACE })
+    .regex(DNS_LABEL, { error: ALLOWED_NAMESPACE }),
+  manageNamespace: z.boolean({ error: "true or false" }).optional(),
+  defaults: defaultsSchema.optional(),
+  services: z.record(serviceName, serviceSchema, { error: "a map of service name to service settings" }),
+  secrets: secretsSchema.optional(),
+  analysis: analysisSchema.optional(),
+});
+
+export type RawStackConfig = z.infer<typeof stackConfigSchema>;
+export type RawService = z.infer<typeof serviceSchema>;
+export type RawSlot = z.infer<typeof slotSchema>;
+export type RawSecrets = z.infer<typeof secretsSchema>;
+export type RawDefaults = z.infer<typeof defaultsSchema>;
+export type RawAnalysis = z.infer<typeof analysisSchema>;
+export type RawProbe = z.infer<typeof probeSchema>;
+export type RawResources = z.infer<typeof resourcesSchema>;

@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+import type { Color } from "./config/schema";
+
+/**
+ * Names and labels. Kubernetes names are fixed per service and color and
+ * never depend on which color is live, so a promotion or rollback never
+ * renames, and therefore never replaces, anything.
+ */
+
+export const LABELS = {
+  name: "app.kubernetes.io/name",
+  version: "app.kubernetes.io/version",
+  partOf: "app.kubernetes.io/part-of",
+  color: "switchyard.dev/color",
+  /** Istio's telemetry keys on `app` and `version`. */
+  istioApp: "app",
+  istioVersion: "version",
+} as const;
+
+export const ANNOTATIONS = {
+  version: "switchyard.dev/version",
+  commit: "switchyard.dev/git-commit",
+  note: "switchyard.dev/change-note",
+  image: "switchyard.dev/image",
+  /** Shown by `kubectl rollout history`, so the Deployment's own history tells which version each revision ran. */
+  changeCause: "kubernetes.io/change-cause",
+} as const;
+
+/**
+ * Every object switchyard manages carries this: the stack config is the
+ * source of truth, so `pulumi up` takes fields back from a manual
+ * `kubectl scale` or `kubectl edit` (server-side apply would otherwise stop on
+ * the field conflict) and drift is repaired rather than stuck.
+ */
+export const OWNERSHIP_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true" };
+
+/**
+ * On the Service only. The provider would otherwise wait, on every update of
+ * the Service, until every pod it selects is ready; it selects both colors,
+ * and one of them may be rolling out or deliberately failing readiness, so
+ * the update would hang for the provider's 10-minute timeout. Readiness
+ * gates traffic where it matters: the VirtualService waits for the ready
+ * Deployments it routes to.
+ */
+export const SERVICE_AWAIT_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/skipAwait": "true" };
+
+/** Header that reaches one color directly, whatever the weights, for smoke tests. */
+export const COLOR_HEADER = "x-switchyard-color";
+
+export function colorName(service: string, color: Color): string {
+  return `${service}-${color}`;
+}
+
+/** Labels that select one service's pods of one color; Deployment selectors and DestinationRule subsets use exactly these. */
+export function colorSelector(service: string, color: Color): Record<string, string> {
+  return { [LABELS.name]: service, [LABELS.color]: color };
+}
+
+/** Selects both colors: the Service sends to every ready pod and Istio splits by subset. */
+export function serviceSelector(service: string): Record<string, string> {
+  return { [LABELS.name]: service };
+}
+
+export function podLabels(service: string, color: Color, version: string): Record<string, string> {
+  return {
+    ...colorSelector(service, color),
+    [LABELS.version]: version,
+    [LABELS.partOf]: "switchyard",
+    [LABELS.istioApp]: service,
+    [LABELS.istioVersion]: version,
+  };
+}
+
+/**
+ * `<service>-<color>-<hash of the data>`: a change of config is a new
+ * ConfigMap (they are immutable) that the color's pods roll onto, and the old
+ * one stays untouched until they have.
+ */
+export function configMapName(service: string, color: Color, data: Readonly<Record<string, string>>): string {
+  return `${colorName(service, color)}-${contentHash(data)}`;
+}
+
+export function secretName(service: string, color: Color, data: Readonly<Record<string, string>>): string {
+  return `${colorName(service, color)}-secret-${contentHash(data)}`;
+}
+
+/** First 10 hex characters of the SHA-256 of the data with keys sorted, so key order never matters. */
+export function contentHash(data: Readonly<Record<string, string>>): string {
+  const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 10);
+}
+
+/** Fully qualified in-mesh host of a service. */
+export function serviceHost(service: string, namespace: string): string {
+  return `${service}.${namespace}.svc.cluster.local`;
+}

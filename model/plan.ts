@@ -1,0 +1,65 @@
+import type { ColorSlot, ServiceConfig } from "./config/parse";
+import { COLORS, type Color } from "./config/schema";
+import { imageReference } from "./images";
+import { ANNOTATIONS, colorName, configMapName, secretName } from "./naming";
+import { colorReplicas, trafficWeights, type TrafficWeights } from "./traffic";
+
+/** Everything that shapes one color's resources, decided from config alone. */
+export interface ColorPlan {
+  readonly color: Color;
+  /** `<service>-<color>`: Deployment, PodDisruptionBudget and component name. */
+  readonly name: string;
+  readonly slot: ColorSlot;
+  /** Percent of weighted traffic this color receives. */
+  readonly weight: number;
+  readonly replicas: number;
+  /** Image to run unless the slot builds its own (then the built image's digest is used). */
+  readonly image: string;
+  readonly configMapName: string;
+  /** Immutable Secret with the color's secret environment, named by a hash of its content as kustomize's secretGenerator does; absent without secrets. */
+  readonly secretName?: string;
+  /** Version metadata carried on the Deployment and its pods (requirement V4). */
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface ServicePlan {
+  readonly service: ServiceConfig;
+  readonly weights: TrafficWeights;
+  /** Deployed colors, blue before green. */
+  readonly colors: readonly ColorPlan[];
+}
+
+export function planService(service: ServiceConfig): ServicePlan {
+  const weights = trafficWeights(service.live, service.canary);
+  const colors = COLORS.flatMap((color) => {
+    const slot = service.slots[color];
+    return slot === undefined ? [] : [planColor(service, color, slot, weights[color])];
+  });
+  return { service, weights, colors };
+}
+
+function planColor(service: ServiceConfig, color: Color, slot: ColorSlot, weight: number): ColorPlan {
+  const image = imageReference(service.image, slot);
+  return {
+    color,
+    name: colorName(service.name, color),
+    slot,
+    weight,
+    replicas: colorReplicas(weight, service.replicas, service.idleReplicas),
+    image,
+    configMapName: configMapName(service.name, color, slot.env),
+    ...(Object.keys(slot.secretEnv).length === 0 ? {} : { secretName: secretName(service.name, color, slot.secretEnv) }),
+    annotations: versionAnnotations(service.name, slot, image),
+  };
+}
+
+function versionAnnotations(service: string, slot: ColorSlot, image: string): Record<string, string> {
+  const cause = [`${service} ${slot.version}`, slot.commit, slot.note].filter((part) => part !== undefined).join(" | ");
+  return {
+    [ANNOTATIONS.version]: slot.version,
+    [ANNOTATIONS.image]: image,
+    ...(slot.commit === undefined ? {} : { [ANNOTATIONS.commit]: slot.commit }),
+    ...(slot.note === undefined ? {} : { [ANNOTATIONS.note]: slot.note }),
+    [ANNOTATIONS.changeCause]: cause,
+  };
+}

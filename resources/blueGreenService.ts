@@ -1,0 +1,110 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ColorRelease } from "./colorRelease";
+import type { ServiceConfig } from "../model/config/parse";
+import type { Color } from "../model/config/schema";
+import { IstioRouting } from "./istioRouting";
+import { OWNERSHIP_ANNOTATIONS, SERVICE_AWAIT_ANNOTATIONS, serviceSelector } from "../model/naming";
+import { planService, type ColorPlan } from "../model/plan";
+import { ServiceImage } from "./serviceImage";
+
+export interface BlueGreenServiceArgs {
+  /** The service's settings with every default resolved (see `parseStackConfig`). */
+  readonly service: ServiceConfig;
+  /** Namespace of every object; an Output when the stack creates the namespace. */
+  readonly namespace: pulumi.Input<string>;
+}
+
+/** What `pulumi stack output services` shows for one service. */
+export interface ServiceStatus {
+  live: Color;
+  canary: number;
+  weights: Record<Color, number>;
+  versions: Partial<Record<Color, string>>;
+  images: Partial<Record<Color, pulumi.Output<string> | string>>;
+  replicas: Partial<Record<Color, number>>;
+}
+
+/**
+ * A microservice as two colors behind Istio: `<svc>-blue` and `<svc>-green`
+ * Deployments (one per defined slot), one Service selecting both, and
+ * routing that splits traffic by weight.
+ *
+ * Ordering is the safety mechanism. The VirtualService waits for every
+ * Deployment it sends weighted traffic to, so traffic only moves onto pods
+ * that have rolled out and are ready. A color with no weighted traffic waits
+ * for the VirtualService instead, so it is scaled down (or rolled) only after
+ * traffic has left it. Both cannot hold for one color, which is why the
+ * dependency follows the weights.
+ */
+export class BlueGreenService extends pulumi.ComponentResource {
+  readonly releases: Partial<Record<Color, ColorRelease>>;
+  readonly service: k8s.core.v1.Service;
+  readonly routing: IstioRouting;
+  readonly status: ServiceStatus;
+
+  constructor(name: string, args: BlueGreenServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("switchyard:service:BlueGreenService", name, {}, opts);
+    const { service, namespace } = args;
+    const plan = planService(service);
+    const images = this.images(plan.colors);
+
+    this.service = new k8s.core.v1.Service(
+      `${service.name}-service`,
+      {
+        metadata: { name: service.name, namespace, labels: serviceSelector(service.name), annotations: { ...OWNERSHIP_ANNOTATIONS, ...SERVICE_AWAIT_ANNOTATIONS } },
+        spec: {
+          selector: serviceSelector(service.name),
+          ports: [{ name: "http", port: service.port, targetPort: "http", protocol: "TCP" }],
+        },
+      },
+      { parent: this },
+    );
+
+    const release = (color: ColorPlan, dependsOn: pulumi.Resource[]) =>
+      new ColorRelease(color.name, { service, plan: color, namespace, image: images[color.color] }, { parent: this, dependsOn });
+
+    const releases: Partial<Record<Color, ColorRelease>> = {};
+    for (const color of plan.colors.filter((c) => c.weight > 0)) {
+      releases[color.color] = release(color, []);
+    }
+    this.routing = new IstioRouting(
+      `${service.name}-routing`,
+      {
+        namespace,
+        routing: { service: service.name, port: service.port, colors: plan.colors.map((c) => c.color), weights: plan.weights },
+        waitFor: Object.values(releases).map((r) => r.deployment),
+      },
+      { parent: this, dependsOn: [this.service] },
+    );
+    for (const color of plan.colors.filter((c) => c.weight === 0)) {
+      releases[color.color] = release(color, [this.routing.virtualService]);
+    }
+    this.releases = releases;
+
+    this.status = {
+      live: service.live,
+      canary: service.canary,
+      weights: { ...plan.weights },
+      versions: Object.fromEntries(plan.colors.map((c) => [c.color, c.slot.version])),
+      images: Object.fromEntries(plan.colors.map((c) => [c.color, images[c.color] ?? c.image])),
+      replicas: Object.fromEntries(plan.colors.map((c) => [c.color, c.replicas])),
+    };
+    this.registerOutputs({ service: this.service, routing: this.routing, releases: this.releases, status: this.status });
+  }
+
+  /** Built images for slots that build from sources; the others run their tagged reference. */
+  private images(colors: readonly ColorPlan[]): Partial<Record<Color, pulumi.Output<string>>> {
+    const built: Partial<Record<Color, pulumi.Output<string>>> = {};
+    for (const color of colors) {
+      const build = color.slot.build;
+      if (build === undefined) continue;
+      built[color.color] = new ServiceImage(
+        `${color.name}-image`,
+        { imageName: color.image, context: build.context, dockerfile: build.dockerfile },
+        { parent: this },
+      ).pinnedReference;
+    }
+    return built;
+  }
+}

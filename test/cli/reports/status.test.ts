@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { formatStatus, serviceStatuses } from "../../../cli/reports/status";
+
+const outputs = {
+  checkout: { live: "blue" as const, canary: 5, weights: { blue: 95, green: 5 }, versions: { blue: "1.4.2", green: "1.5.0" } },
+  catalog: { live: "blue" as const, canary: 0, weights: { blue: 100, green: 0 }, versions: { blue: "2.0.1" } },
+};
+
+describe("the status of every service", () => {
+  it("joins the recorded weights and versions with the pods the cluster runs", () => {
+    const statuses = serviceStatuses(outputs, { checkout: { blue: { ready: 2, desired: 2 }, green: { ready: 1, desired: 2 } } });
+    expect(statuses).toEqual([
+      { service: "catalog", live: "blue", canary: 0, colors: { blue: { version: "2.0.1", weight: 100 } } },
+      {
+        service: "checkout",
+        live: "blue",
+        canary: 5,
+        colors: {
+          blue: { version: "1.4.2", weight: 95, pods: { ready: 2, desired: 2 } },
+          green: { version: "1.5.0", weight: 5, pods: { ready: 1, desired: 2 } },
+        },
+      },
+    ]);
+  });
+
+  it("prints one row per service, saying when pods are unknown", () => {
+    const text = formatStatus(serviceStatuses(outputs, { checkout: { blue: { ready: 2, desired: 2 }, green: { ready: 1, desired: 2 } } }));
+    expect(text.split("\n")).toEqual([
+      "service   live   blue                        green",
+      "catalog   blue   2.0.1 100% pods unknown     -",
+      "checkout  blue   1.4.2 95% 2/2 ready         1.5.0 5% 1/2 ready",
+    ]);
+  });
+});

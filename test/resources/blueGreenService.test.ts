@@ -1,0 +1,290 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { recordRegistrations, type Recorder } from "../helpers/mocks";
+import { checkout } from "../helpers/fixtures";
+import { BlueGreenService } from "../../resources/blueGreenService";
+import type { ServiceConfig } from "../../model/config/parse";
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
+const SERVICE = "kubernetes:core/v1:Service";
+const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+const VIRTUAL_SERVICE = "kubernetes:networking.istio.io/v1:VirtualService";
+const DESTINATION_RULE = "kubernetes:networking.istio.io/v1:DestinationRule";
+
+let recorder: Recorder;
+beforeEach(() => {
+  recorder = recordRegistrations();
+});
+
+async function deploy(service: ServiceConfig): Promise<Recorder> {
+  new BlueGreenService(service.name, { service, namespace: "shop" });
+  await recorder.settle();
+  return recorder;
+}
+
+const weightsOf = (r: Recorder) =>
+  Object.fromEntries(
+    r.byName(VIRTUAL_SERVICE, "checkout-virtualservice").inputs.spec.http.at(-1).route.map((d: any) => [d.destination.subset, d.weight]),
+  );
+
+describe("what one service becomes", () => {
+  it("registers a Deployment, ConfigMap and PDB per color, one Service and the Istio routing, under typed components", async () => {
+    const r = await deploy(checkout());
+    const summary = r.registrations.map((x) => `${x.type} ${x.name}`).sort();
+    expect(summary).toEqual(
+      [
+        "switchyard:service:BlueGreenService checkout",
+        "switchyard:service:ColorRelease checkout-blue",
+        "switchyard:service:ColorRelease checkout-green",
+        "switchyard:mesh:IstioRouting checkout-routing",
+        `${DEPLOYMENT} checkout-blue`,
+        `${DEPLOYMENT} checkout-green`,
+        `${CONFIGMAP} checkout-blue-config`,
+        `${CONFIGMAP} checkout-green-config`,
+        `${PDB} checkout-blue-pdb`,
+        `${PDB} checkout-green-pdb`,
+        `${SERVICE} checkout-service`,
+        `${DESTINATION_RULE} checkout-destinationrule`,
+        `${VIRTUAL_SERVICE} checkout-virtualservice`,
+      ].sort(),
+    );
+  });
+
+  it("parents every child to its component", async () => {
+    const r = await deploy(checkout());
+    const urnOf = (type: string, name: string) => r.byName(type, name).urn;
+    const service = urnOf("switchyard:service:BlueGreenService", "checkout");
+    const blue = urnOf("switchyard:service:ColorRelease", "checkout-blue");
+    const routing = urnOf("switchyard:mesh:IstioRouting", "checkout-routing");
+    expect(r.byName(DEPLOYMENT, "checkout-blue").parent).toBe(blue);
+    expect(r.byName(CONFIGMAP, "checkout-blue-config").parent).toBe(blue);
+    expect(r.byName(PDB, "checkout-blue-pdb").parent).toBe(blue);
+    expect(r.byName(VIRTUAL_SERVICE, "checkout-virtualservice").parent).toBe(routing);
+    expect(r.byName(SERVICE, "checkout-service").parent).toBe(service);
+    expect(r.byName("switchyard:service:ColorRelease", "checkout-blue").parent).toBe(service);
+  });
+
+  it("labels and selectors agree between Deployments, DestinationRule subsets and the Service", async () => {
+    const r = await deploy(checkout());
+    const subsets = r.byName(DESTINATION_RULE, "checkout-destinationrule").inputs.spec.subsets;
+    const serviceSelector = r.byName(SERVICE, "checkout-service").inputs.spec.selector;
+    for (const color of ["blue", "green"]) {
+      const spec = r.byName(DEPLOYMENT, `checkout-${color}`).inputs.spec;
+      const subset = subsets.find((s: any) => s.name === color);
+      expect(subset.labels).toEqual(spec.selector.matchLabels);
+      expect(spec.template.metadata.labels).toMatchObject(spec.selector.matchLabels);
+      expect(spec.template.metadata.labels).toMatchObject(serviceSelector);
+      const pdb = r.byName(PDB, `checkout-${color}-pdb`).inputs.spec;
+      expect(pdb.selector.matchLabels).toEqual(spec.selector.matchLabels);
+    }
+    expect(subsets[0].labels).not.toEqual(subsets[1].labels);
+  });
+
+  it("takes ownership of every object it manages, so up repairs kubectl edits instead of stopping on a field conflict", async () => {
+    const r = await deploy(checkout());
+    const kubernetesObjects = r.registrations.filter((x) => x.type.startsWith("kubernetes:"));
+    expect(kubernetesObjects.length).toBe(9);
+    for (const object of kubernetesObjects) {
+      expect(object.inputs.metadata.annotations?.["pulumi.com/patchForce"], `${object.type} ${object.name}`).toBe("true");
+    }
+  });
+
+  it("does not wait on the Service, whose pods span both colors, but on each Deployment it routes to", async () => {
+    const r = await deploy(checkout());
+    expect(r.byName(SERVICE, "checkout-service").inputs.metadata.annotations["pulumi.com/skipAwait"]).toBe("true");
+    for (const object of r.registrations.filter((x) => x.type.startsWith("kubernetes:") && x.type !== SERVICE)) {
+      expect(object.inputs.metadata.annotations?.["pulumi.com/skipAwait"], `${object.type} ${object.name}`).toBeUndefined();
+    }
+  });
+
+  it("names Kubernetes objects by service and color", async () => {
+    const r = await deploy(checkout());
+    expect(r.byName(DEPLOYMENT, "checkout-blue").inputs.metadata).toMatchObject({ name: "checkout-blue", namespace: "shop" });
+    expect(r.byName(SERVICE, "checkout-service").inputs.metadata.name).toBe("checkout");
+    expect(r.byName(VIRTUAL_SERVICE, "checkout-virtualservice").inputs.metadata.name).toBe("checkout");
+    expect(r.byName(CONFIGMAP, "checkout-blue-config").inputs.metadata.name).toMatch(/^checkout-blue-[0-9a-f]{10}$/);
+  });
+});
+
+describe("each container is probed, bounded and locked down", () => {
+  it("has readiness /readyz (10 s delay, 5 s period) and liveness /healthz (3 failures)", async () => {
+    const r = await deploy(checkout());
+    const container = r.byName(DEPLOYMENT, "checkout-blue").inputs.spec.template.spec.containers[0];
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: "/readyz", port: "http" }, initialDelaySeconds: 10, periodSeconds: 5 });
+    expect(container.livenessProbe).toMatchObject({ httpGet: { path: "/healthz", port: "http" }, failureThreshold: 3 });
+  });
+
+  it("takes probe paths and timings from config", async () => {
+    const r = await deploy(checkout((s) => (s.probes = { readiness: { path: "/ready", initialDelaySeconds: 2 }, liveness: { failureThreshold: 5 } })));
+    const container = r.byName(DEPLOYMENT, "checkout-green").inputs.spec.template.spec.containers[0];
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: "/ready" }, initialDelaySeconds: 2, periodSeconds: 5 });
+    expect(container.livenessProbe).toMatchObject({ httpGet: { path: "/healthz" }, failureThreshold: 5 });
+  });
+
+  it("keeps revisionHistoryLimit (default 5) so rollout undo works", async () => {
+    const r = await deploy(checkout());
+    expect(r.byName(DEPLOYMENT, "checkout-blue").inputs.spec.revisionHistoryLimit).toBe(5);
+    recorder = recordRegistrations();
+    const r2 = await deploy(checkout((s) => (s.revisionHistoryLimit = 12)));
+    expect(r2.byName(DEPLOYMENT, "checkout-green").inputs.spec.revisionHistoryLimit).toBe(12);
+  });
+
+  it("runs non-root, read-only, without privilege escalation or capabilities, with RuntimeDefault seccomp", async () => {
+    const r = await deploy(checkout());
+    const pod = r.byName(DEPLOYMENT, "checkout-blue").inputs.spec.template.spec;
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+    });
+    expect(pod.containers[0].resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } });
+  });
+
+  it("rolls a color without ever dropping below its ready replicas", async () => {
+    const r = await deploy(checkout());
+    expect(r.byName(DEPLOYMENT, "checkout-blue").inputs.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+  });
+
+  it("carries version, image, commit and change note on the Deployment and its pods (V4)", async () => {
+    const r = await deploy(checkout((s) => Object.assign(s.green, { commit: "0f3c2e1", note: "new cart" })));
+    const deployment = r.byName(DEPLOYMENT, "checkout-green").inputs;
+    const expected = {
+      "switchyard.dev/version": "1.5.0",
+      "switchyard.dev/image": "registry.example.com/shop/checkout:1.5.0",
+      "switchyard.dev/git-commit": "0f3c2e1",
+      "switchyard.dev/change-note": "new cart",
+      "kubernetes.io/change-cause": "checkout 1.5.0 | 0f3c2e1 | new cart",
+    };
+    expect(deployment.metadata.annotations).toEqual({ ...expected, "pulumi.com/patchForce": "true" });
+    expect(deployment.spec.template.metadata.annotations).toEqual(expected);
+    expect(deployment.spec.template.metadata.labels["app.kubernetes.io/version"]).toBe("1.5.0");
+  });
+});
+
+describe("config is bound to its color's version (B4)", () => {
+  it("each color's pods read only that color's immutable ConfigMap", async () => {
+    const r = await deploy(checkout());
+    for (const color of ["blue", "green"]) {
+      const configMap = r.byName(CONFIGMAP, `checkout-${color}-config`).inputs;
+      expect(configMap.immutable).toBe(true);
+      const container = r.byName(DEPLOYMENT, `checkout-${color}`).inputs.spec.template.spec.containers[0];
+      expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
+    }
+    expect(r.byName(CONFIGMAP, "checkout-blue-config").inputs.data).toEqual({ FEATURE_NEW_CART: "false" });
+    expect(r.byName(CONFIGMAP, "checkout-green-config").inputs.data).toEqual({ FEATURE_NEW_CART: "true" });
+  });
+
+  it("the ConfigMap name changes when and only when its content changes", async () => {
+    const nameOf = async (service: ServiceConfig, color: string) => {
+      recorder = recordRegistrations();
+      return (await deploy(service)).byName(CONFIGMAP, `checkout-${color}-config`).inputs.metadata.name;
+    };
+    const base = await nameOf(checkout(), "green");
+    expect(await nameOf(checkout((s) => (s.green.env.FEATURE_NEW_CART = "false")), "green")).not.toBe(base);
+    expect(await nameOf(checkout((s) => (s.green.version = "1.5.1")), "green")).toBe(base);
+    expect(await nameOf(checkout((s) => Object.assign(s, { live: "green", canary: 30 })), "green")).toBe(base);
+  });
+});
+
+describe("traffic", () => {
+  it.each([
+    ["blue", 0, { blue: 100, green: 0 }],
+    ["blue", 5, { blue: 95, green: 5 }],
+    ["blue", 50, { blue: 50, green: 50 }],
+    ["green", 0, { blue: 0, green: 100 }],
+    ["green", 25, { blue: 25, green: 75 }],
+    ["blue", 100, { blue: 0, green: 100 }],
+  ])("live %s with canary %i routes %j", async (live, canary, weights) => {
+    const r = await deploy(checkout((s) => Object.assign(s, { live, canary })));
+    expect(weightsOf(r)).toEqual(weights);
+  });
+
+  it("a header route reaches each color directly for smoke tests", async () => {
+    const r = await deploy(checkout());
+    const routes = r.byName(VIRTUAL_SERVICE, "checkout-virtualservice").inputs.spec.http;
+    for (const color of ["blue", "green"]) {
+      const route = routes.find((h: any) => h.name === `${color}-by-header`);
+      expect(route.match[0].headers["x-switchyard-color"]).toEqual({ exact: color });
+      expect(route.route).toEqual([{ destination: { host: "checkout.shop.svc.cluster.local", subset: color, port: { number: 8080 } } }]);
+    }
+    expect(routes.at(-1).name).toBe("weighted");
+  });
+
+  it("with only blue deployed, routes and subsets name blue alone", async () => {
+    const r = await deploy(checkout((s) => delete s.green));
+    expect(weightsOf(r)).toEqual({ blue: 100 });
+    expect(r.ofType(DEPLOYMENT).map((d) => d.name)).toEqual(["checkout-blue"]);
+    expect(r.byName(DESTINATION_RULE, "checkout-destinationrule").inputs.spec.subsets.map((s: any) => s.name)).toEqual(["blue"]);
+  });
+});
+
+describe("safety ordering", () => {
+  const deploymentUrn = (r: Recorder, color: string) => r.byName(DEPLOYMENT, `checkout-${color}`).urn;
+  const virtualService = (r: Recorder) => r.byName(VIRTUAL_SERVICE, "checkout-virtualservice");
+
+  it("during a canary the VirtualService waits for both Deployments", async () => {
+    const r = await deploy(checkout((s) => (s.canary = 5)));
+    expect(virtualService(r).dependencies).toEqual(expect.arrayContaining([deploymentUrn(r, "blue"), deploymentUrn(r, "green")]));
+  });
+
+  it.each(["blue", "green"])("with %s live and no canary, the VirtualService waits for it and the idle color waits for the VirtualService", async (live) => {
+    const idle = live === "blue" ? "green" : "blue";
+    const r = await deploy(checkout((s) => Object.assign(s, { live, canary: 0, idleReplicas: 1 })));
+    expect(virtualService(r).dependencies).toContain(deploymentUrn(r, live));
+    expect(virtualService(r).dependencies).not.toContain(deploymentUrn(r, idle));
+    const idleRelease = r.byName("switchyard:service:ColorRelease", `checkout-${idle}`);
+    expect(idleRelease.dependencies).toContain(virtualService(r).urn);
+  });
+
+  it("an idle color scales to idleReplicas; the live color keeps replicas; a single pod gets no PDB", async () => {
+    const r = await deploy(checkout((s) => Object.assign(s, { idleReplicas: 1 })));
+    expect(r.byName(DEPLOYMENT, "checkout-blue").inputs.spec.replicas).toBe(3);
+    expect(r.byName(DEPLOYMENT, "checkout-green").inputs.spec.replicas).toBe(1);
+    expect(r.ofType(PDB).map((p) => p.name)).toEqual(["checkout-blue-pdb"]);
+  });
+
+  it("the canary color runs full replicas, not idleReplicas", async () => {
+    const r = await deploy(checkout((s) => Object.assign(s, { idleReplicas: 1, canary: 5 })));
+    expect(r.byName(DEPLOYMENT, "checkout-green").inputs.spec.replicas).toBe(3);
+  });
+});
+
+describe("promoting or rolling back changes only traffic", () => {
+  const snapshot = async (mutate: (s: Record<string, any>) => void) => {
+    recorder = recordRegistrations();
+    const r = await deploy(checkout(mutate));
+    return Object.fromEntries(r.registrations.map((x) => [`${x.type}::${x.name}`, x.inputs]));
+  };
+
+  it.each([
+    ["canary 5", { canary: 5 }],
+    ["canary 50", { canary: 50 }],
+    ["promote green", { live: "green", canary: 0 }],
+  ])("%s changes no Deployment or ConfigMap input and no resource name", async (_, change) => {
+    const before = await snapshot(() => {});
+    const after = await snapshot((s) => Object.assign(s, change));
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    for (const key of Object.keys(before).filter((k) => k.includes("Deployment") || k.includes("ConfigMap"))) {
+      expect(after[key], key).toEqual(before[key]);
+    }
+    expect(after[`${VIRTUAL_SERVICE}::checkout-virtualservice`]).not.toEqual(before[`${VIRTUAL_SERVICE}::checkout-virtualservice`]);
+  });
+});
+
+describe("status output", () => {
+  it("reports live color, canary, weights, versions, images and replicas", async () => {
+    const component = new BlueGreenService("checkout", { service: checkout((s) => (s.canary = 5)), namespace: "shop" });
+    await recorder.settle();
+    expect(component.status).toEqual({
+      live: "blue",
+      canary: 5,
+      weights: { blue: 95, green: 5 },
+      versions: { blue: "1.4.2", green: "1.5.0" },
+      images: { blue: "registry.example.com/shop/checkout:1.4.2", green: "registry.example.com/shop/checkout:1.5.0" },
+      replicas: { blue: 3, green: 3 },
+    });
+  });
+});
