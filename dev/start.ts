@@ -1,9 +1,10 @@
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { bootstrap } from "./bootstrap";
 import { DEV_CLUSTER, kubeconfigPath, startCluster } from "./lib/cluster";
 import { BootstrapError } from "./lib/goBuild";
 import { pulumiEnvironment, runPulumi, type PulumiEnvironment } from "./lib/environment";
-import { trafficTable } from "../model/status";
+import { PROJECT_ROOT } from "./lib/toolchain";
 
 const STACK = "dev";
 
@@ -42,10 +43,14 @@ function deploymentTarget(environment: PulumiEnvironment): string {
   return `the local cluster ${DEV_CLUSTER} (kubeconfig ${localKubeconfig})`;
 }
 
+/** The stack output, then the same table as `switchyard status` (one renderer for both). */
 function report(environment: PulumiEnvironment): void {
   const output = runPulumi(environment, ["stack", "output", "services", "--json", "--stack", STACK]).stdout;
   console.log(`\nservices output (pulumi stack output services --json):\n${output}`);
-  console.log(trafficTable(JSON.parse(output)));
+  console.log(`$ switchyard status --stack ${STACK}`);
+  const command = [path.join(PROJECT_ROOT, "bin", "switchyard.js"), "--stack", STACK, "--cwd", environment.projectDir, "status"];
+  const status = spawnSync(process.execPath, command, { stdio: "inherit" });
+  if (status.status !== 0) throw new Error(`switchyard status exited with ${status.status ?? status.signal}`);
 }
 
 function configValue(environment: PulumiEnvironment, key: string): string | undefined {

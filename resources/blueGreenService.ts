@@ -6,6 +6,7 @@ import type { Color } from "../model/config/schema";
 import { IstioRouting } from "./istioRouting";
 import { OWNERSHIP_ANNOTATIONS, SERVICE_AWAIT_ANNOTATIONS, serviceSelector } from "../model/naming";
 import { planService, type ColorPlan } from "../model/plan";
+import { serviceOutput, type ServiceOutput } from "../model/status";
 import { ServiceImage } from "./serviceImage";
 
 export interface BlueGreenServiceArgs {
@@ -13,16 +14,6 @@ export interface BlueGreenServiceArgs {
   readonly service: ServiceConfig;
   /** Namespace of every object; an Output when the stack creates the namespace. */
   readonly namespace: pulumi.Input<string>;
-}
-
-/** What `pulumi stack output services` shows for one service. */
-export interface ServiceStatus {
-  live: Color;
-  canary: number;
-  weights: Record<Color, number>;
-  versions: Partial<Record<Color, string>>;
-  images: Partial<Record<Color, pulumi.Output<string> | string>>;
-  replicas: Partial<Record<Color, number>>;
 }
 
 /**
@@ -41,7 +32,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
   readonly releases: Partial<Record<Color, ColorRelease>>;
   readonly service: k8s.core.v1.Service;
   readonly routing: IstioRouting;
-  readonly status: ServiceStatus;
+  /** This service's entry in the `services` stack output. */
+  readonly status: ServiceOutput<pulumi.Output<string> | string>;
 
   constructor(name: string, args: BlueGreenServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:service:BlueGreenService", name, {}, opts);
@@ -82,14 +74,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
     }
     this.releases = releases;
 
-    this.status = {
-      live: service.live,
-      canary: service.canary,
-      weights: { ...plan.weights },
-      versions: Object.fromEntries(plan.colors.map((c) => [c.color, c.slot.version])),
-      images: Object.fromEntries(plan.colors.map((c) => [c.color, images[c.color] ?? c.image])),
-      replicas: Object.fromEntries(plan.colors.map((c) => [c.color, c.replicas])),
-    };
+    this.status = serviceOutput(plan, images);
     this.registerOutputs({ service: this.service, routing: this.routing, releases: this.releases, status: this.status });
   }
 

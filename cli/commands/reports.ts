@@ -1,4 +1,3 @@
-import type { ServiceStatusOutput } from "../../model/status";
 import { compareColors, formatComparison } from "../reports/compare";
 import { formatHistory, releaseHistory } from "../reports/history";
 import type { LivePods } from "../reports/livePods";
@@ -12,7 +11,7 @@ import { formatStatus, serviceStatuses } from "../reports/status";
 export async function showStatus(global: GlobalOptions, reporter: Reporter): Promise<number> {
   const session = await StackSession.open(global.cwd, global.stack);
   const current = await session.readConfig();
-  const outputs = (await session.servicesOutput()) as Record<string, ServiceStatusOutput>;
+  const outputs = await session.servicesOutput();
   let pods: LivePods | undefined;
   if (current.context.renderMode) {
     reporter.line("(render mode: there is no cluster to read pods from)");

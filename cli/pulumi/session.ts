@@ -4,6 +4,7 @@ import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack, type Updat
 import { parseStackConfig, type ConfigContext, type StackConfig } from "../../model/config/parse";
 import { configContext, switchyardKeys } from "../../resources/stackConfig";
 import { installKubernetesProvider, pulumiEnvironment, runPulumi, type PulumiEnvironment } from "../../dev/lib/environment";
+import { parseServicesOutput, type ServicesOutput } from "../../model/status";
 import type { ConfigChange } from "../edits/releaseEdits";
 
 /**
@@ -131,9 +132,9 @@ export class StackSession {
     return result.summary.resourceChanges ?? {};
   }
 
-  async servicesOutput(): Promise<Record<string, unknown>> {
+  async servicesOutput(): Promise<ServicesOutput> {
     const outputs = await this.stack.outputs();
-    return (outputs.services?.value ?? {}) as Record<string, unknown>;
+    return parseServicesOutput(outputs.services?.value);
   }
 
   /** Every update of the stack, newest first; the CLI would otherwise return only the last page. */

@@ -1,5 +1,5 @@
 import { COLORS, type Color } from "../../model/config/schema";
-import type { ServiceStatusOutput } from "../../model/status";
+import type { ServicesOutput } from "../../model/status";
 import type { ColorPods, LivePods } from "./livePods";
 
 export interface ColorStatus {
@@ -17,7 +17,7 @@ export interface ServiceStatus {
 }
 
 /** Joins what the last update recorded (stack output `services`) with what the cluster runs now. */
-export function serviceStatuses(outputs: Readonly<Record<string, ServiceStatusOutput>>, pods: LivePods | undefined): ServiceStatus[] {
+export function serviceStatuses(outputs: ServicesOutput, pods: LivePods | undefined): ServiceStatus[] {
   return Object.keys(outputs)
     .sort()
     .map((service) => {

@@ -2,8 +2,22 @@ import { describe, expect, it } from "vitest";
 import { formatStatus, serviceStatuses } from "../../../cli/reports/status";
 
 const outputs = {
-  checkout: { live: "blue" as const, canary: 5, weights: { blue: 95, green: 5 }, versions: { blue: "1.4.2", green: "1.5.0" } },
-  catalog: { live: "blue" as const, canary: 0, weights: { blue: 100, green: 0 }, versions: { blue: "2.0.1" } },
+  checkout: {
+    live: "blue" as const,
+    canary: 5,
+    weights: { blue: 95, green: 5 },
+    versions: { blue: "1.4.2", green: "1.5.0" },
+    images: { blue: "registry.example.com/shop/checkout:1.4.2", green: "registry.example.com/shop/checkout:1.5.0" },
+    replicas: { blue: 2, green: 2 },
+  },
+  catalog: {
+    live: "blue" as const,
+    canary: 0,
+    weights: { blue: 100, green: 0 },
+    versions: { blue: "2.0.1" },
+    images: { blue: "registry.example.com/shop/catalog:2.0.1" },
+    replicas: { blue: 2 },
+  },
 };
 
 describe("the status of every service", () => {
