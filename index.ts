@@ -1,10 +1,10 @@
 import { BlueGreenService } from "./resources/blueGreenService";
-import { MeshNamespace } from "./resources/meshNamespace";
+import { Namespace } from "./resources/namespace";
 import { loadStackConfig } from "./resources/stackConfig";
 
 const config = loadStackConfig();
 
-const namespace = new MeshNamespace(config.namespace, { name: config.namespace, manage: config.manageNamespace });
+const namespace = new Namespace(config.namespace, { name: config.namespace, manage: config.manageNamespace });
 
 const deployed = config.services.map(
   (service) => new BlueGreenService(service.name, { service, namespace: namespace.name }),

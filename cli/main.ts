@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { ServiceConfig } from "../model/config/parse";
+import type { ServiceConfig } from "../model/config/settings";
 import { PROJECT_ROOT } from "../dev/lib/toolchain";
 import { createReporter, EXIT, type Reporter } from "./context/output";
 import { applyEdit, applyEditNow, checkEdit } from "./edits/apply";

@@ -17,6 +17,9 @@ export const LABELS = {
   istioVersion: "version",
 } as const;
 
+/** Value of `LABELS.partOf` on everything switchyard makes. */
+export const PART_OF = "switchyard";
+
 export const ANNOTATIONS = {
   version: "switchyard.dev/version",
   commit: "switchyard.dev/git-commit",
@@ -65,7 +68,7 @@ export function podLabels(service: string, color: Color, version: string): Recor
   return {
     ...colorSelector(service, color),
     [LABELS.version]: version,
-    [LABELS.partOf]: "switchyard",
+    [LABELS.partOf]: PART_OF,
     [LABELS.istioApp]: service,
     [LABELS.istioVersion]: version,
   };

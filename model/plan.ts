@@ -1,4 +1,4 @@
-import type { ColorSlot, ServiceConfig } from "./config/parse";
+import type { ColorSlot, ServiceConfig } from "./config/settings";
 import { COLORS, type Color } from "./config/schema";
 import { imageReference } from "./images";
 import { ANNOTATIONS, colorName, configMapName, secretName } from "./naming";

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ColorRelease } from "./colorRelease";
-import type { ServiceConfig } from "../model/config/parse";
+import type { ServiceConfig } from "../model/config/settings";
 import type { Color } from "../model/config/schema";
 import { IstioRouting } from "./istioRouting";
 import { OWNERSHIP_ANNOTATIONS, SERVICE_AWAIT_ANNOTATIONS, serviceSelector } from "../model/naming";

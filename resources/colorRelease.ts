@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceConfig } from "../model/config/parse";
+import type { ServiceConfig } from "../model/config/settings";
 import { colorSelector, OWNERSHIP_ANNOTATIONS } from "../model/naming";
 import type { ColorPlan } from "../model/plan";
 import { deploymentSpec, needsDisruptionBudget, podDisruptionBudgetSpec, rolloutTimeoutSeconds } from "./workload";

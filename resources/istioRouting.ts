@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ISTIO_API_VERSION } from "../model/routing/istioTypes";
+import { ISTIO_NETWORKING_API_VERSION } from "../model/routing/istioTypes";
 import { OWNERSHIP_ANNOTATIONS, serviceSelector } from "../model/naming";
 import { destinationRuleSpec, virtualServiceSpec, type RoutingInput } from "../model/routing/istioSpecs";
 
@@ -20,7 +20,7 @@ export interface IstioRoutingArgs {
 /**
  * Istio routing for one service: a DestinationRule with one subset per color
  * and a VirtualService whose default route carries the weights.
- * @see routing.ts for the specs
+ * @see ../model/routing/istioSpecs.ts for the specs
  */
 export class IstioRouting extends pulumi.ComponentResource {
   readonly destinationRule: k8s.apiextensions.CustomResource;
@@ -38,13 +38,13 @@ export class IstioRouting extends pulumi.ComponentResource {
 
     this.destinationRule = new k8s.apiextensions.CustomResource(
       `${args.routing.service}-destinationrule`,
-      { apiVersion: ISTIO_API_VERSION, kind: "DestinationRule", metadata, spec: routing.apply(destinationRuleSpec) },
+      { apiVersion: ISTIO_NETWORKING_API_VERSION, kind: "DestinationRule", metadata, spec: routing.apply(destinationRuleSpec) },
       { parent: this },
     );
 
     this.virtualService = new k8s.apiextensions.CustomResource(
       `${args.routing.service}-virtualservice`,
-      { apiVersion: ISTIO_API_VERSION, kind: "VirtualService", metadata, spec: routing.apply(virtualServiceSpec) },
+      { apiVersion: ISTIO_NETWORKING_API_VERSION, kind: "VirtualService", metadata, spec: routing.apply(virtualServiceSpec) },
       { parent: this, dependsOn: [this.destinationRule, ...(args.waitFor ?? [])] },
     );
 

@@ -1,44 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig, type ConfigContext, type StackConfig } from "../model/config/parse";
+import { configContext, switchyardKeys } from "../model/config/context";
+import { parseStackConfig } from "../model/config/parse";
+import type { StackConfig } from "../model/config/settings";
 import { ConfigError } from "../model/config/problems";
-
-const NAMESPACE = "switchyard";
-
-/**
- * The `switchyard:*` keys of the stack config, without the namespace, with
- * structured values decoded. Pulumi hands every value over as text; objects
- * and numbers arrive as JSON.
- */
-export function switchyardKeys(allConfig: Readonly<Record<string, string>>): Record<string, unknown> {
-  const prefix = `${NAMESPACE}:`;
-  const keys: Record<string, unknown> = {};
-  for (const [fullKey, text] of Object.entries(allConfig)) {
-    if (fullKey.startsWith(prefix)) keys[fullKey.slice(prefix.length)] = decode(text);
-  }
-  return keys;
-}
-
-function decode(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/**
- * The facts around the `switchyard:*` values that the parser needs, from the
- * whole stack config: which keys hold secrets, and whether it renders to files.
- */
-export function configContext(allConfig: Readonly<Record<string, unknown>>, isSecret: (fullKey: string) => boolean): ConfigContext {
-  const prefix = `${NAMESPACE}:`;
-  return {
-    secretKeys: Object.keys(allConfig)
-      .filter((key) => key.startsWith(prefix) && isSecret(key))
-      .map((key) => key.slice(prefix.length)),
-    renderMode: allConfig["kubernetes:renderYamlToDirectory"] !== undefined,
-  };
-}
 
 /** `isConfigSecret` is marked internal in the SDK's types but is what `Config.getSecret` relies on. */
 function isSecret(fullKey: string): boolean {

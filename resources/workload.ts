@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import type { ProbeSettings, ServiceConfig } from "../model/config/parse";
+import type { ProbeSettings, ServiceConfig } from "../model/config/settings";
 import { colorSelector, podLabels } from "../model/naming";
 import type { ColorPlan } from "../model/plan";
 

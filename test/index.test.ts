@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { recordRegistrations, type Recorder } from "./helpers/mocks";
 import { validRawConfig } from "./helpers/fixtures";
-import { switchyardKeys } from "../resources/stackConfig";
+import { switchyardKeys } from "../model/config/context";
 
 /** Stack config as the engine hands it to a program: namespaced keys, values as text. */
 function stackConfig(raw: Record<string, unknown>): Record<string, string> {

@@ -1,4 +1,5 @@
-import { parseStackConfig, type ServiceConfig } from "../../model/config/parse";
+import { parseStackConfig } from "../../model/config/parse";
+import type { ServiceConfig } from "../../model/config/settings";
 import type { Color } from "../../model/config/schema";
 import { LABELS, serviceHost, serviceSelector } from "../../model/naming";
 import { planService } from "../../model/plan";

@@ -1,3 +1,4 @@
+import { namespacedKey } from "../../model/config/keys";
 import { compareColors, formatComparison } from "../reports/compare";
 import { formatHistory, releaseHistory } from "../reports/history";
 import type { LivePods } from "../reports/livePods";
@@ -30,6 +31,8 @@ export async function showStatus(global: GlobalOptions, reporter: Reporter): Pro
   return EXIT.ok;
 }
 
+const SERVICES_KEY = namespacedKey("services");
+
 /** `switchyard history <service>`: versions and weights per update, from the stack history. */
 export async function showHistory(global: GlobalOptions, reporter: Reporter, service: string): Promise<number> {
   const session = await StackSession.open(global.cwd, global.stack);
@@ -39,7 +42,7 @@ export async function showHistory(global: GlobalOptions, reporter: Reporter, ser
     kind: update.kind,
     result: update.result,
     message: update.message,
-    ...(update.config?.["switchyard:services"] === undefined ? {} : { servicesConfig: update.config["switchyard:services"].value }),
+    ...(update.config?.[SERVICES_KEY] === undefined ? {} : { servicesConfig: update.config[SERVICES_KEY].value }),
   }));
   const rows = releaseHistory(updates, service);
   reporter.line(rows.length === 0 ? `no updates of ${service} in stack ${global.stack} yet` : formatHistory(rows));

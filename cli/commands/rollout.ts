@@ -1,5 +1,5 @@
 import { renderQuery, type AnalysisSettings, type QueryTarget } from "../../model/config/analysis";
-import type { ServiceConfig } from "../../model/config/parse";
+import type { ServiceConfig } from "../../model/config/settings";
 import { ConfigError } from "../../model/config/problems";
 import { otherColor } from "../../model/traffic";
 import { queryScalar } from "../rollout/prometheus";

@@ -1,4 +1,5 @@
-import { parseStackConfig, type StackConfig } from "../../model/config/parse";
+import { parseStackConfig } from "../../model/config/parse";
+import type { StackConfig } from "../../model/config/settings";
 import { applyChanges, findService, type ReleaseEdit } from "./releaseEdits";
 import type { CurrentConfig, PlannedStep, StackSession } from "../pulumi/session";
 import { trafficDiff } from "./trafficDiff";

@@ -1,6 +1,7 @@
 import * as semver from "semver";
-import type { ServiceConfig, StackConfig } from "../../model/config/parse";
+import type { ServiceConfig, StackConfig } from "../../model/config/settings";
 import { ConfigError, type ConfigProblem } from "../../model/config/problems";
+import { secretKey, serviceKey, slotKey } from "../../model/config/keys";
 import type { Color } from "../../model/config/schema";
 import { otherColor } from "../../model/traffic";
 
@@ -49,6 +50,9 @@ export interface DeployOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/** Slot fields a deploy sets from its options, and removes when the new version does not have them. */
+const CARRIED_FIELDS = ["tag", "digest", "commit", "note", "schema"] as const;
+
 const text = (value: string): ConfigValue => ({ type: "string", value });
 const int = (value: number): ConfigValue => ({ type: "int", value });
 const secret = (value: string): ConfigValue => ({ type: "secret", value });
@@ -57,7 +61,7 @@ export function findService(config: StackConfig, name: string): ServiceConfig {
   const service = config.services.find((candidate) => candidate.name === name);
   if (service === undefined) {
     throw new ConfigError([
-      { key: `services.${name}`, value: undefined, allowed: `a service of this stack: ${config.services.map((s) => s.name).join(", ")}` },
+      { key: serviceKey(name), value: undefined, allowed: `a service of this stack: ${config.services.map((s) => s.name).join(", ")}` },
     ]);
   }
   return service;
@@ -66,37 +70,36 @@ export function findService(config: StackConfig, name: string): ServiceConfig {
 /** Puts `version` into the color that is not live; its traffic is unchanged (0% unless a canary is running, which is refused). */
 export function deployEdit(service: ServiceConfig, version: string, options: DeployOptions = {}): ReleaseEdit {
   const idle = otherColor(service.live);
-  const key = (field: string) => `services.${service.name}.${field}`;
   const problems: ConfigProblem[] = [];
   if (service.canary > 0) {
     problems.push({
-      key: key("canary"),
+      key: serviceKey(service.name, "canary"),
       value: service.canary,
       allowed: `0 before deploying to ${idle}, which serves the canary: finish it with promote or stop it with rollback first`,
     });
   }
   if (service.database !== undefined && options.schema === undefined) {
     problems.push({
-      key: key(`${idle}.schema`),
+      key: slotKey(service.name, idle, "schema"),
       value: undefined,
-      allowed: `the schema range of ${version} (--schema), since ${key("database.schemaVersion")} is set and the schema gate needs it`,
+      allowed: `the schema range of ${version} (--schema), since ${serviceKey(service.name, "database", "schemaVersion")} is set and the schema gate needs it`,
     });
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const previous = service.slots[idle];
-  const slotKey = (field: string) => key(`${idle}.${field}`);
-  const changes: ConfigChange[] = [{ key: slotKey("version"), set: text(version) }];
-  for (const field of ["tag", "digest", "commit", "note", "schema"] as const) {
+  const idleKey = (field: "version" | "env" | (typeof CARRIED_FIELDS)[number]) => slotKey(service.name, idle, field);
+  const changes: ConfigChange[] = [{ key: idleKey("version"), set: text(version) }];
+  for (const field of CARRIED_FIELDS) {
     const value = options[field];
-    if (value !== undefined) changes.push({ key: slotKey(field), set: text(value) });
-    else if (previous?.[field] !== undefined) changes.push({ key: slotKey(field) });
+    if (value !== undefined) changes.push({ key: idleKey(field), set: text(value) });
+    else if (previous?.[field] !== undefined) changes.push({ key: idleKey(field) });
   }
   const live = service.slots[service.live];
   const env = { ...(live?.env ?? {}), ...(options.env ?? {}) };
-  changes.push(...replaceMap(slotKey("env"), previous?.env ?? {}, env, text));
+  changes.push(...replaceMap(idleKey("env"), previous?.env ?? {}, env, text));
   // A version that lost the live color's credentials would fail, or run without them, once it gets traffic.
-  changes.push(...replaceMap(`secrets.${service.name}.${idle}`, previous?.secretEnv ?? {}, live?.secretEnv ?? {}, secret));
+  changes.push(...replaceMap(secretKey(service.name, idle), previous?.secretEnv ?? {}, live?.secretEnv ?? {}, secret));
   return { service: service.name, summary: `${service.name}: deploy ${version} to ${idle}`, changes };
 }
 
@@ -121,7 +124,7 @@ export function canaryEdit(service: ServiceConfig, percent: number): ReleaseEdit
   return {
     service: service.name,
     summary: `${service.name}: canary ${percent}% to ${otherColor(service.live)}`,
-    changes: [{ key: `services.${service.name}.canary`, set: int(percent) }],
+    changes: [{ key: serviceKey(service.name, "canary"), set: int(percent) }],
   };
 }
 
@@ -149,7 +152,7 @@ export function rollbackEdit(service: ServiceConfig): ReleaseEdit {
   if (live !== undefined && target !== undefined && semver.gt(target.version, live.version)) {
     throw new ConfigError([
       {
-        key: `services.${service.name}.live`,
+        key: serviceKey(service.name, "live"),
         value: service.live,
         allowed: `${service.live} while ${previous} runs ${target.version}, newer than the live ${live.version}: a rollback goes back to an older version; use promote to move forward`,
       },
@@ -167,14 +170,14 @@ export function stopCanaryEdit(service: ServiceConfig, action: string): ReleaseE
   return {
     service: service.name,
     summary: `${service.name}: ${action} the ${service.canary}% canary on ${otherColor(service.live)}`,
-    changes: [{ key: `services.${service.name}.canary`, set: int(0) }],
+    changes: [{ key: serviceKey(service.name, "canary"), set: int(0) }],
   };
 }
 
 function liveChanges(service: ServiceConfig, live: Color): ConfigChange[] {
   return [
-    { key: `services.${service.name}.live`, set: text(live) },
-    { key: `services.${service.name}.canary`, set: int(0) },
+    { key: serviceKey(service.name, "live"), set: text(live) },
+    { key: serviceKey(service.name, "canary"), set: int(0) },
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { ServiceConfig } from "../../model/config/parse";
+import type { ServiceConfig } from "../../model/config/settings";
 import { COLORS } from "../../model/config/schema";
 import { trafficWeights } from "../../model/traffic";
 

@@ -1,8 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack, type UpdateSummary } from "@pulumi/pulumi/automation";
-import { parseStackConfig, type ConfigContext, type StackConfig } from "../../model/config/parse";
-import { configContext, switchyardKeys } from "../../resources/stackConfig";
+import type { ConfigContext } from "../../model/config/context";
+import { parseStackConfig } from "../../model/config/parse";
+import type { StackConfig } from "../../model/config/settings";
+import { configContext, switchyardKeys } from "../../model/config/context";
 import { installKubernetesProvider, pulumiEnvironment, runPulumi, type PulumiEnvironment } from "../../dev/lib/environment";
 import { parseServicesOutput, type ServicesOutput } from "../../model/status";
 import type { ConfigChange } from "../edits/releaseEdits";

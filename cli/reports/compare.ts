@@ -1,5 +1,7 @@
 import * as semver from "semver";
-import { runsOnSchema, type ServiceConfig } from "../../model/config/parse";
+import { runsOnSchema } from "../../model/config/rules";
+import type { ServiceConfig } from "../../model/config/settings";
+import { slotKey } from "../../model/config/keys";
 import { ConfigError } from "../../model/config/problems";
 import { planService, type ColorPlan } from "../../model/plan";
 import { otherColor } from "../../model/traffic";
@@ -58,7 +60,7 @@ export function compareColors(service: ServiceConfig): ColorComparison {
   if (other === undefined) {
     throw new ConfigError([
       {
-        key: `services.${service.name}.${otherName}`,
+        key: slotKey(service.name, otherName),
         value: undefined,
         allowed: `a deployed ${otherName} color to compare with the live ${live.color}: deploy a version to it first (switchyard deploy ${service.name} <version>)`,
       },

@@ -1,4 +1,4 @@
-import { COLORS, type Color } from "../../model/config/schema";
+import { COLORS, serviceSchema, slotSchema, type Color } from "../../model/config/schema";
 import { trafficWeights } from "../../model/traffic";
 
 /** One stack update as the history holds it, reduced to plain data. */
@@ -11,13 +11,14 @@ export interface StackUpdate {
   readonly servicesConfig?: string;
 }
 
-export interface ReleaseState {
+/** What one update ran for one service: the live color, the weights and the version of each color. */
+export interface ServiceState {
   readonly live: Color;
   readonly weights: Readonly<Record<Color, number>>;
   readonly versions: Partial<Record<Color, string>>;
 }
 
-export interface HistoryRow extends ReleaseState {
+export interface HistoryRow extends ServiceState {
   /** 1 for the stack's first update. */
   readonly update: number;
   readonly time: string;
@@ -35,7 +36,7 @@ export function releaseHistory(updates: readonly StackUpdate[], service: string)
   const chronological = [...updates].sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
   for (const [index, update] of chronological.entries()) {
     if (update.kind !== "update") continue;
-    const state = releaseState(update.servicesConfig, service);
+    const state = serviceState(update.servicesConfig, service);
     if (state === undefined) continue;
     const key = JSON.stringify(state);
     if (key === previous && update.result === "succeeded") continue;
@@ -45,21 +46,34 @@ export function releaseHistory(updates: readonly StackUpdate[], service: string)
   return rows;
 }
 
-function releaseState(servicesConfig: string | undefined, service: string): ReleaseState | undefined {
+/**
+ * The fields of one service that history shows, validated by the config
+ * schema's own rules; other fields are not judged, since an old update may
+ * hold settings this version of switchyard no longer knows.
+ */
+const recordedSlot = slotSchema.pick({ version: true }).loose();
+const recordedService = serviceSchema
+  .pick({ live: true, canary: true })
+  .extend({ blue: recordedSlot.optional(), green: recordedSlot.optional() })
+  .loose();
+
+function serviceState(servicesConfig: string | undefined, service: string): ServiceState | undefined {
   if (servicesConfig === undefined) return undefined;
-  let services: Record<string, any>;
+  let services: unknown;
   try {
     services = JSON.parse(servicesConfig);
   } catch {
     return undefined;
   }
-  const entry = services[service];
-  if (entry === undefined || (entry.live !== "blue" && entry.live !== "green")) return undefined;
+  const entry = recordedService.safeParse((services as Record<string, unknown> | null)?.[service]);
+  if (!entry.success) return undefined;
+  const { live, canary = 0 } = entry.data;
   const versions: Partial<Record<Color, string>> = {};
   for (const color of COLORS) {
-    if (typeof entry[color]?.version === "string") versions[color] = entry[color].version;
+    const version = entry.data[color]?.version;
+    if (version !== undefined) versions[color] = version;
   }
-  return { live: entry.live, weights: trafficWeights(entry.live, Number(entry.canary ?? 0)), versions };
+  return { live, weights: trafficWeights(live, canary), versions };
 }
 
 export function formatHistory(rows: readonly HistoryRow[]): string {

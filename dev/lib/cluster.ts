@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { BootstrapError, goEnvironment, goVersion } from "./goBuild";
 import { LOCAL_DIR } from "./environment";
-import { binDir, ETCD, isBuilt, ISTIO_API_VERSION, KUBERNETES, KWOK, PROJECT_ROOT, TOOLS_DIR } from "./toolchain";
+import { binDir, ETCD, isBuilt, ISTIO_API_MODULE_VERSION, KUBERNETES, KWOK, PROJECT_ROOT, TOOLS_DIR } from "./toolchain";
 
 /**
  * A hermetic Kubernetes cluster on this machine: etcd, kube-apiserver,
@@ -122,12 +122,12 @@ function writeClusterConfig(name: string, tools: ClusterTools, options: ClusterO
 /** Istio's CRD file, read from the istio.io/api module that tools/istio-crds pins. */
 export function istioCrdFile(): string {
   const moduleDir = path.join(TOOLS_DIR, "istio-crds");
-  const download = spawnSync("go", ["mod", "download", "-json", `istio.io/api@${ISTIO_API_VERSION}`], {
+  const download = spawnSync("go", ["mod", "download", "-json", `istio.io/api@${ISTIO_API_MODULE_VERSION}`], {
     cwd: moduleDir,
     env: goEnvironment(),
     encoding: "utf8",
   });
-  if (download.status !== 0) throw new BootstrapError(`cannot fetch istio.io/api@${ISTIO_API_VERSION}: ${download.stdout}${download.stderr}`);
+  if (download.status !== 0) throw new BootstrapError(`cannot fetch istio.io/api@${ISTIO_API_MODULE_VERSION}: ${download.stdout}${download.stderr}`);
   return path.join(JSON.parse(download.stdout).Dir, "kubernetes", "customresourcedefinitions.gen.yaml");
 }
 

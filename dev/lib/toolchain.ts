@@ -39,7 +39,7 @@ export const KUBERNETES_PROVIDER_VERSION = "4.25.0";
 export const KUBERNETES_VERSION = "v1.36.1";
 export const ETCD_VERSION = "v3.6.10";
 export const KWOK_VERSION = "v0.8.0";
-export const ISTIO_API_VERSION = "v1.30.3";
+export const ISTIO_API_MODULE_VERSION = "v1.30.3";
 export const ARGO_ROLLOUTS_VERSION = "v1.8.3";
 
 /**

@@ -14,7 +14,7 @@ import {
 /**
  * The shape of the `switchyard:*` stack config as users write it. Every
  * schema carries its "allowed" text as the error, so a failed check reads as
- * "key: got value; allowed: text". Defaults are not applied here: config.ts
+ * "key: got value; allowed: text". Defaults are not applied here: defaults.ts
  * resolves them in one place, after merging `switchyard:defaults`.
  */
 

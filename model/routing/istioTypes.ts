@@ -7,7 +7,7 @@
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
  */
 
-export const ISTIO_API_VERSION = "networking.istio.io/v1";
+export const ISTIO_NETWORKING_API_VERSION = "networking.istio.io/v1";
 
 export interface PortSelector {
   number: number;

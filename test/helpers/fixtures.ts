@@ -1,4 +1,5 @@
-import { parseStackConfig, type ServiceConfig, type StackConfig } from "../../model/config/parse";
+import { parseStackConfig } from "../../model/config/parse";
+import type { ServiceConfig, StackConfig } from "../../model/config/settings";
 import { ConfigError, type ConfigProblem } from "../../model/config/problems";
 
 /** A valid `switchyard:*` config with one service and both colors; tests change one field at a time. */

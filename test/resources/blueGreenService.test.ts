@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { recordRegistrations, type Recorder } from "../helpers/mocks";
 import { checkout } from "../helpers/fixtures";
 import { BlueGreenService } from "../../resources/blueGreenService";
-import type { ServiceConfig } from "../../model/config/parse";
+import type { ServiceConfig } from "../../model/config/settings";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { BlueGreenService } from "../../resources/blueGreenService";
-import { parseStackConfig, type ConfigContext } from "../../model/config/parse";
+import type { ConfigContext } from "../../model/config/context";
+import { parseStackConfig } from "../../model/config/parse";
 import { ConfigError, HIDDEN_SECRET } from "../../model/config/problems";
 import { validRawConfig } from "../helpers/fixtures";
 import { recordRegistrations, type Recorder } from "../helpers/mocks";

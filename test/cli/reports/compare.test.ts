@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareColors, formatComparison } from "../../../cli/reports/compare";
-import { parseStackConfig, type ServiceConfig } from "../../../model/config/parse";
+import { parseStackConfig } from "../../../model/config/parse";
+import type { ServiceConfig } from "../../../model/config/settings";
 import { checkout, configProblems, validRawConfig } from "../../helpers/fixtures";
 
 /** checkout with secret env per color, parsed as a stack whose `secrets` key is stored encrypted. */

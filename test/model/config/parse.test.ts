@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BUILTIN_DEFAULTS, parseStackConfig } from "../../../model/config/parse";
+import { parseStackConfig } from "../../../model/config/parse";
+import { BUILTIN_DEFAULTS } from "../../../model/config/settings";
 import type { ConfigProblem } from "../../../model/config/problems";
 import { checkout, configProblems, parsed, validRawConfig } from "../../helpers/fixtures";
 

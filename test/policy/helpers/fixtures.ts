@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { BlueGreenService } from "../../../resources/blueGreenService";
-import type { ServiceConfig } from "../../../model/config/parse";
+import type { ServiceConfig } from "../../../model/config/settings";
 import type { DestinationRuleSpec, VirtualServiceSpec } from "../../../model/routing/istioTypes";
 import { checkout } from "../../helpers/fixtures";
 import { recordRegistrations } from "../../helpers/mocks";

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { OWNERSHIP_ANNOTATIONS } from "../model/naming";
+import { LABELS, OWNERSHIP_ANNOTATIONS, PART_OF } from "../model/naming";
 
-export interface MeshNamespaceArgs {
+export interface NamespaceArgs {
   /** Namespace name (`switchyard:namespace`). */
   readonly name: string;
   /**
@@ -14,13 +14,15 @@ export interface MeshNamespaceArgs {
 }
 
 /**
- * The namespace the services live in. `name` is an Output of the Namespace
- * when the stack creates it, so every object placed in it waits for it.
+ * The namespace the services live in, joined to the mesh. `name` is an Output
+ * of the Namespace when the stack creates it, so every object placed in it
+ * waits for it. The class is named after its type token
+ * (`switchyard:mesh:Namespace`), which existing stacks' URNs carry.
  */
-export class MeshNamespace extends pulumi.ComponentResource {
+export class Namespace extends pulumi.ComponentResource {
   readonly name: pulumi.Output<string>;
 
-  constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: NamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:mesh:Namespace", name, {}, opts);
     if (args.manage) {
       const namespace = new k8s.core.v1.Namespace(
@@ -28,7 +30,7 @@ export class MeshNamespace extends pulumi.ComponentResource {
         {
           metadata: {
             name: args.name,
-            labels: { "istio-injection": "enabled", "app.kubernetes.io/part-of": "switchyard" },
+            labels: { "istio-injection": "enabled", [LABELS.partOf]: PART_OF },
             annotations: { ...OWNERSHIP_ANNOTATIONS },
           },
         },
