@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runPulumi, type PulumiEnvironment } from "../dev/lib/environment";
+import { runPulumi, type PulumiEnvironment } from "../cli/pulumi/process";
 import { ETCD_VERSION, KUBERNETES_PROVIDER_VERSION, KUBERNETES_VERSION, KWOK_VERSION, PROJECT_ROOT } from "../dev/lib/toolchain";
 import type { Machine } from "./report";
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { PulumiEnvironment } from "../dev/lib/environment";
+import type { PulumiEnvironment } from "../cli/pulumi/process";
 import { ProcessWatch, type ProcessUsage } from "./memory";
 
 /** One timed `pulumi` command: wall time, and what its processes used. */

@@ -1,26 +1,25 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
-import type { ServiceConfig } from "../model/config/settings";
+import { Command, Option } from "commander";
+import { installKubernetesProvider, pulumiEnvironment } from "../dev/lib/environment";
 import { PROJECT_ROOT } from "../dev/lib/toolchain";
-import { createReporter, EXIT, type Reporter } from "./context/output";
-import { applyEdit, applyEditNow, checkEdit } from "./edits/apply";
-import { canaryEdit, deployEdit, findService, promoteEdit, rollbackEdit, type DeployOptions, type ReleaseEdit } from "./edits/releaseEdits";
+import { showComparison } from "./commands/compare";
+import { showHistory } from "./commands/history";
+import { runReleaseCommand, type DryRunOption } from "./commands/release";
 import { runRolloutCommand, type RolloutOptions } from "./commands/rollout";
+import { showStatus } from "./commands/status";
+import { envAssignment, percentArgument } from "./context/arguments";
+import { EXIT } from "./context/errors";
+import type { CommandContext, GlobalOptions } from "./context/options";
+import { createReporter } from "./context/output";
+import { canaryEdit, deployEdit, promoteEdit, rollbackEdit, type DeployOptions } from "./edits/releaseEdits";
 import { StackSession } from "./pulumi/session";
-import { showComparison, showHistory, showStatus } from "./commands/reports";
 
-/** Options every command shares. */
-export interface GlobalOptions {
-  readonly stack: string;
-  readonly cwd: string;
-  readonly yes: boolean;
-  readonly json: boolean;
-}
-
-interface DryRunOption {
-  readonly dryRun: boolean;
-}
+/**
+ * The `switchyard` command line: arguments to commands, nothing else. This is
+ * where the command starts, so this is where it chooses how Pulumi runs:
+ * the sandbox's CLI build, state backend and plugin cache (dev/).
+ */
 
 /** The nearest folder at or above the working directory holding Pulumi.yaml; the package's own project otherwise. */
 function defaultProjectDir(): string {
@@ -30,53 +29,13 @@ function defaultProjectDir(): string {
   }
 }
 
-function percentArgument(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 100) {
-    throw new InvalidArgumentError(`got "${value}"; allowed: an integer percentage from 0 to 100`);
-  }
-  return Number(value);
+async function openSandboxStack(options: GlobalOptions): Promise<StackSession> {
+  const environment = pulumiEnvironment({ projectDir: options.cwd });
+  installKubernetesProvider(environment);
+  return StackSession.open(environment, options.stack);
 }
 
-function envAssignment(value: string, previous: Record<string, string> = {}): Record<string, string> {
-  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
-  if (match === null) throw new InvalidArgumentError(`got "${value}"; allowed: NAME=VALUE, e.g. FEATURE_NEW_CART=true`);
-  return { ...previous, [match[1]!]: match[2]! };
-}
-
-/** deploy, canary, promote and rollback: validate, show the traffic diff and the preview, confirm, `pulumi up`. */
-async function release(
-  global: GlobalOptions,
-  reporter: Reporter,
-  serviceName: string,
-  options: DryRunOption,
-  build: (service: ServiceConfig) => ReleaseEdit,
-): Promise<number> {
-  const session = await StackSession.open(global.cwd, global.stack);
-  const current = await session.readConfig();
-  const checked = checkEdit(current, build(findService(current.config, serviceName)));
-  reporter.line(`${checked.edit.summary} (stack ${global.stack})`);
-  for (const line of checked.diff) reporter.line(`  ${line}`);
-  if (global.yes && !options.dryRun) {
-    // Nobody reviews a preview that --yes would accept: a rollback under pressure goes straight to `up`, which lists its changes.
-    const changes = await applyEditNow(session, checked, reporter.progress);
-    reporter.result({ command: checked.edit.summary, stack: global.stack, diff: checked.diff, applied: true, changes });
-    return EXIT.ok;
-  }
-  const outcome = await applyEdit(session, checked, {
-    confirm: async (steps) => {
-      reporter.line(steps.length === 0 ? "preview: no resource changes" : "preview:");
-      for (const step of steps) reporter.line(`  ${step.op} ${step.type} ${step.name}`);
-      if (options.dryRun) return false;
-      return reporter.confirm(false, `apply to stack ${global.stack}?`);
-    },
-    onOutput: reporter.progress,
-  });
-  reporter.result({ command: checked.edit.summary, stack: global.stack, diff: checked.diff, ...outcome });
-  if (!outcome.applied) reporter.line(options.dryRun ? "dry run: nothing was changed" : "not confirmed: nothing was changed");
-  return EXIT.ok;
-}
-
-function buildProgram(run: (action: (reporter: Reporter) => Promise<number>) => Promise<void>): Command {
+function buildProgram(run: (command: (context: CommandContext) => Promise<number>) => Promise<void>): Command {
   const program = new Command("switchyard")
     .description("Blue/green and canary releases driven by Pulumi stack config: each command is a config change followed by pulumi up.")
     .addOption(new Option("-s, --stack <name>", "the stack to operate on").default("dev"))
@@ -91,12 +50,11 @@ function buildProgram(run: (action: (reporter: Reporter) => Promise<number>) => 
       `\nExit codes: ${EXIT.ok} done, ${EXIT.failed} an update or a tool failed, ${EXIT.invalid} invalid input or stack config (nothing changed),\n` +
         `${EXIT.rolledBack} rollout failed its analysis and was rolled back, ${EXIT.halted} rollout halted without promoting, ${EXIT.interrupted} interrupted.`,
     );
-  const global = () => program.opts<GlobalOptions>();
 
   program
     .command("status")
     .description("one row per service: live color, weights, versions, ready/desired pods per color")
-    .action(() => run((reporter) => showStatus(global(), reporter)));
+    .action(() => run(showStatus));
 
   program
     .command("deploy")
@@ -111,7 +69,7 @@ function buildProgram(run: (action: (reporter: Reporter) => Promise<number>) => 
     .option("--env <NAME=VALUE>", "config for the new version, over the live color's env (repeatable)", envAssignment)
     .option("--dry-run", "stop after the preview", false)
     .action((service: string, version: string, options: DeployOptions & DryRunOption) =>
-      run((reporter) => release(global(), reporter, service, options, (config) => deployEdit(config, version, options))),
+      run((context) => runReleaseCommand(context, service, options, (config) => deployEdit(config, version, options))),
     );
 
   program
@@ -121,7 +79,7 @@ function buildProgram(run: (action: (reporter: Reporter) => Promise<number>) => 
     .argument("<percent>", "integer 0..100", percentArgument)
     .option("--dry-run", "stop after the preview", false)
     .action((service: string, percent: number, options: DryRunOption) =>
-      run((reporter) => release(global(), reporter, service, options, (config) => canaryEdit(config, percent))),
+      run((context) => runReleaseCommand(context, service, options, (config) => canaryEdit(config, percent))),
     );
 
   program
@@ -129,14 +87,14 @@ function buildProgram(run: (action: (reporter: Reporter) => Promise<number>) => 
     .description("make the idle color live with all traffic; the old live color stays as the warm standby")
     .argument("<service>")
     .option("--dry-run", "stop after the preview", false)
-    .action((service: string, options: DryRunOption) => run((reporter) => release(global(), reporter, service, options, promoteEdit)));
+    .action((service: string, options: DryRunOption) => run((context) => runReleaseCommand(context, service, options, promoteEdit)));
 
   program
     .command("rollback")
     .description("stop a running canary, or send all traffic back to the previous (warm) color")
     .argument("<service>")
     .option("--dry-run", "stop after the preview", false)
-    .action((service: string, options: DryRunOption) => run((reporter) => release(global(), reporter, service, options, rollbackEdit)));
+    .action((service: string, options: DryRunOption) => run((context) => runReleaseCommand(context, service, options, rollbackEdit)));
 
   program
     .command("rollout")
@@ -145,19 +103,19 @@ function buildProgram(run: (action: (reporter: Reporter) => Promise<number>) => 
     .option("--steps <weights>", "canary weights to walk through", "5,25,50,100")
     .option("--interval <duration>", "time at each step before it is judged, e.g. 2m", "2m")
     .option("--dry-run", "print the plan and stop", false)
-    .action((service: string, options: RolloutOptions) => run((reporter) => runRolloutCommand(global(), reporter, service, options)));
+    .action((service: string, options: RolloutOptions) => run((context) => runRolloutCommand(context, service, options)));
 
   program
     .command("compare")
     .description("the live color against the other one: version step, image, commit, schema, env, secret names (what a promote changes)")
     .argument("<service>")
-    .action((service: string) => run((reporter) => showComparison(global(), reporter, service)));
+    .action((service: string) => run((context) => showComparison(context, service)));
 
   program
     .command("history")
     .description("the service's versions and weights over time, from the stack history")
     .argument("<service>")
-    .action((service: string) => run((reporter) => showHistory(global(), reporter, service)));
+    .action((service: string) => run((context) => showHistory(context, service)));
 
   return program;
 }
@@ -165,10 +123,11 @@ function buildProgram(run: (action: (reporter: Reporter) => Promise<number>) => 
 /** Runs the command line; resolves with the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(async (action) => {
-    const reporter = createReporter(program.opts<GlobalOptions>().json);
+  const program = buildProgram(async (command) => {
+    const options = program.opts<GlobalOptions>();
+    const reporter = createReporter(options.json);
     try {
-      exitCode = await action(reporter);
+      exitCode = await command({ options, reporter, openStack: () => openSandboxStack(options) });
     } catch (error) {
       exitCode = reporter.failure(error);
     }

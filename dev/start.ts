@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { bootstrap } from "./bootstrap";
 import { DEV_CLUSTER, kubeconfigPath, startCluster } from "./lib/cluster";
 import { BootstrapError } from "./lib/goBuild";
-import { pulumiEnvironment, runPulumi, type PulumiEnvironment } from "./lib/environment";
+import { runPulumi, type PulumiEnvironment } from "../cli/pulumi/process";
+import { pulumiEnvironment } from "./lib/environment";
 import { PROJECT_ROOT } from "./lib/toolchain";
 
 const STACK = "dev";

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { installKubernetesProvider, pulumiEnvironment, runPulumi, type PulumiEnvironment } from "../../dev/lib/environment";
+import { runPulumi } from "../../cli/pulumi/process";
+import { installKubernetesProvider, pulumiEnvironment, type SandboxEnvironment } from "../../dev/lib/environment";
 import { copyProgram } from "../../dev/lib/projectCopy";
 import { PROJECT_ROOT } from "../../dev/lib/toolchain";
 import { benchServices, stackConfig, type Color } from "../stacks";
@@ -33,7 +34,7 @@ export function trafficConfigJson(services: number, traffic: Traffic): string {
  */
 export class SwitchyardProject {
   readonly dir: string;
-  readonly environment: PulumiEnvironment;
+  readonly environment: SandboxEnvironment;
 
   constructor(
     readonly services: number,

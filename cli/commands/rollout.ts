@@ -4,12 +4,13 @@ import { ConfigError } from "../../model/config/problems";
 import { otherColor } from "../../model/traffic";
 import { queryScalar } from "../rollout/prometheus";
 import type { CanaryFigures } from "../rollout/verdict";
-import type { GlobalOptions } from "../main";
-import { EXIT, type Reporter } from "../context/output";
+import { EXIT } from "../context/errors";
+import type { CommandContext } from "../context/options";
+import type { Reporter } from "../context/output";
 import { applyEditNow, checkEdit } from "../edits/apply";
 import { canaryEdit, findService, promoteEdit, stopCanaryEdit, type ReleaseEdit } from "../edits/releaseEdits";
 import { parseInterval, parseSteps, runRollout, type RolloutActions, type RolloutOutcome } from "../rollout/run";
-import { StackSession } from "../pulumi/session";
+import type { StackSession } from "../pulumi/session";
 
 export interface RolloutOptions {
   readonly steps: string;
@@ -18,10 +19,11 @@ export interface RolloutOptions {
 }
 
 /** `switchyard rollout <service>`: plan, confirm, then walk the steps with analysis after each. */
-export async function runRolloutCommand(global: GlobalOptions, reporter: Reporter, name: string, options: RolloutOptions): Promise<number> {
+export async function runRolloutCommand(context: CommandContext, name: string, options: RolloutOptions): Promise<number> {
+  const { options: global, reporter } = context;
   const steps = parseSteps(options.steps);
   const intervalMs = parseInterval(options.interval);
-  const session = await StackSession.open(global.cwd, global.stack);
+  const session = await context.openStack();
   const current = await session.readConfig();
   const service = findService(current.config, name);
   const analysis = requireAnalysis(current.config.analysis);
@@ -70,7 +72,7 @@ function requireAnalysis(analysis: AnalysisSettings | undefined): AnalysisSettin
     {
       key: "analysis",
       value: undefined,
-      allowed: "Prometheus settings for judging a canary, at least analysis.prometheus (the server's URL); see README, Progressive rollouts",
+      allowed: "Prometheus settings for judging a canary, at least analysis.prometheus (the server's URL); see docs/operations.md, Progressive rollouts",
     },
   ]);
 }

@@ -1,25 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { ConfigError } from "../../model/config/problems";
-
-/** Exit codes of every command; CI scripts branch on them. */
-export const EXIT = {
-  ok: 0,
-  /** An update, Prometheus or another tool failed. */
-  failed: 1,
-  /** Bad arguments or stack config: nothing was changed. */
-  invalid: 2,
-  /** A rollout's canary failed its analysis and was set back to 0. */
-  rolledBack: 3,
-  /** A rollout could not judge the canary and stopped without promoting. */
-  halted: 4,
-  /** Ctrl-C (128 + SIGINT). */
-  interrupted: 130,
-} as const;
-
-/** A command used wrongly: said as is, exit code `invalid`. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+import { exitCodeOf, UsageError } from "./errors";
 
 /**
  * Where a command's words go. In text mode everything is for a person on
@@ -58,7 +38,7 @@ export function createReporter(json: boolean): Reporter {
       }
     },
     failure: (error) => {
-      const exitCode = error instanceof ConfigError || error instanceof UsageError || error instanceof RangeError ? EXIT.invalid : EXIT.failed;
+      const exitCode = exitCodeOf(error);
       const message = error instanceof Error ? error.message : String(error);
       if (json) process.stdout.write(`${JSON.stringify({ error: message, exitCode }, null, 2)}\n`);
       process.stderr.write(message.startsWith("switchyard:") ? `${message}\n` : `switchyard: ${message}\n`);

@@ -1,13 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack, type UpdateSummary } from "@pulumi/pulumi/automation";
-import type { ConfigContext } from "../../model/config/context";
 import { parseStackConfig } from "../../model/config/parse";
 import type { StackConfig } from "../../model/config/settings";
-import { configContext, switchyardKeys } from "../../model/config/context";
-import { installKubernetesProvider, pulumiEnvironment, runPulumi, type PulumiEnvironment } from "../../dev/lib/environment";
+import { configContext, switchyardKeys, type ConfigContext } from "../../model/config/context";
 import { parseServicesOutput, type ServicesOutput } from "../../model/status";
 import type { ConfigChange } from "../edits/releaseEdits";
+import { runPulumi, type PulumiEnvironment } from "./process";
 
 /**
  * The `pulumi config` command for one change. A secret goes in through stdin,
@@ -41,8 +40,7 @@ export interface PlannedStep {
 
 /**
  * One stack of the switchyard project, driven through the Automation API
- * with our own CLI build and the project's environment (file backend, no
- * network). Config edits go through `pulumi config set --path --type` so the
+ * with the `pulumi` and environment the command was started with. Config edits go through `pulumi config set --path --type` so the
  * stack file keeps its layout, comments and value types.
  */
 export class StackSession {
@@ -52,10 +50,9 @@ export class StackSession {
     private readonly stack: Stack,
   ) {}
 
-  static async open(projectDir: string, stackName: string): Promise<StackSession> {
-    const environment = pulumiEnvironment({ projectDir });
-    installKubernetesProvider(environment);
-    // The bootstrap built this CLI at a pinned version: checking it would cost one more process start per command.
+  static async open(environment: PulumiEnvironment, stackName: string): Promise<StackSession> {
+    const projectDir = environment.projectDir;
+    // Its version is the environment's business (the sandbox pins its own build): checking it would cost one more process start per command.
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(environment.pulumi)), skipVersionCheck: true });
     const envVars = Object.fromEntries(
       Object.entries(environment.env).filter((entry): entry is [string, string] => entry[1] !== undefined),

@@ -1,3 +1,4 @@
+import { UsageError } from "../context/errors";
 import { PrometheusError } from "./prometheus";
 import { judgeCanary, type CanaryFigures, type Verdict } from "./verdict";
 import type { AnalysisSettings } from "../../model/config/analysis";
@@ -109,7 +110,7 @@ export function parseSteps(text: string): number[] {
   const steps = text.split(",").map((part) => part.trim());
   const weights = steps.map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
   const valid = weights.every((weight, index) => weight >= 1 && weight <= 100 && (index === 0 || weight > weights[index - 1]!));
-  if (!valid || weights.length === 0) throw new RangeError(`--steps: got "${text}"; allowed: ${allowed}`);
+  if (!valid || weights.length === 0) throw new UsageError(`--steps: got "${text}"; allowed: ${allowed}`);
   return weights;
 }
 
@@ -118,7 +119,7 @@ export function parseInterval(text: string): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
   if (match === null || Number(match[1]) === 0) {
-    throw new RangeError(`--interval: got "${text}"; allowed: a duration such as 30s, 2m or 1h`);
+    throw new UsageError(`--interval: got "${text}"; allowed: a duration such as 30s, 2m or 1h`);
   }
   return Number(match[1]) * unit[match[2] as keyof typeof unit];
 }

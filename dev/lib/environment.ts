@@ -1,6 +1,6 @@
-import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { runPulumi, type PulumiEnvironment } from "../../cli/pulumi/process";
 import { BootstrapError, goVersion } from "./goBuild";
 import { binDir, ENGINE, isBuilt, KUBERNETES_PROVIDER, KUBERNETES_PROVIDER_VERSION, PROJECT_ROOT } from "./toolchain";
 
@@ -17,17 +17,12 @@ import { binDir, ENGINE, isBuilt, KUBERNETES_PROVIDER, KUBERNETES_PROVIDER_VERSI
  */
 export const LOCAL_PASSPHRASE = "switchyard-local-stacks";
 
-export interface PulumiEnvironment {
-  /** Folder holding Pulumi.yaml. */
-  readonly projectDir: string;
+/** The sandbox's Pulumi: our CLI build, a file backend in the clone, a plugin cache of our own. */
+export interface SandboxEnvironment extends PulumiEnvironment {
   /** Pulumi's home: plugin cache, workspace settings. */
   readonly pulumiHome: string;
   /** Folder of the file state backend. */
   readonly stateDir: string;
-  /** The `pulumi` executable we built. */
-  readonly pulumi: string;
-  /** Environment for every `pulumi` process. */
-  readonly env: NodeJS.ProcessEnv;
 }
 
 export interface EnvironmentOptions {
@@ -42,7 +37,7 @@ export interface EnvironmentOptions {
 
 export const LOCAL_DIR = path.join(PROJECT_ROOT, ".switchyard");
 
-export function pulumiEnvironment(options: EnvironmentOptions = {}): PulumiEnvironment {
+export function pulumiEnvironment(options: EnvironmentOptions = {}): SandboxEnvironment {
   const baseEnv = options.baseEnv ?? process.env;
   const go = goVersion();
   if (!isBuilt(ENGINE, go, baseEnv)) {
@@ -105,7 +100,7 @@ export function pruneProviderKubeconfigs(dir: string, now = Date.now()): string[
  * engine finds it by name and version. It is never put on PATH: the engine
  * would use it "from $PATH" with a warning on every run.
  */
-export function installKubernetesProvider(environment: PulumiEnvironment): void {
+export function installKubernetesProvider(environment: SandboxEnvironment): void {
   const go = goVersion();
   if (!isBuilt(KUBERNETES_PROVIDER, go)) {
     throw new BootstrapError("The Kubernetes provider is not built yet: run `npm run bootstrap`.");
@@ -116,33 +111,4 @@ export function installKubernetesProvider(environment: PulumiEnvironment): void 
   if (fs.existsSync(pluginDir) && fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === source) return;
   runPulumi(environment, ["plugin", "install", "resource", "kubernetes", KUBERNETES_PROVIDER_VERSION, "--file", source, "--reinstall"]);
   fs.writeFileSync(marker, source);
-}
-
-export interface PulumiResult {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `pulumi` and fails loudly unless `allowFailure` is set. */
-export function runPulumi(
-  environment: PulumiEnvironment,
-  args: readonly string[],
-  options: { allowFailure?: boolean; inherit?: boolean; input?: string; env?: NodeJS.ProcessEnv } = {},
-): PulumiResult {
-  const spawnOptions: SpawnSyncOptions = {
-    cwd: environment.projectDir,
-    env: { ...environment.env, ...options.env },
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-    stdio: options.inherit ? "inherit" : "pipe",
-    ...(options.input === undefined ? {} : { input: options.input }),
-  };
-  const result = spawnSync(environment.pulumi, [...args], spawnOptions);
-  const outcome = { status: result.status ?? 1, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? "") };
-  if (result.error) throw result.error;
-  if (outcome.status !== 0 && !options.allowFailure) {
-    throw new Error(`pulumi ${args.join(" ")} exited ${outcome.status}\n${outcome.stdout}\n${outcome.stderr}`);
-  }
-  return outcome;
 }

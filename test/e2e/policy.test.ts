@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pulumiEnvironment, runPulumi, type PulumiEnvironment, type PulumiResult } from "../../dev/lib/environment";
+import { runPulumi, type PulumiEnvironment, type PulumiResult } from "../../cli/pulumi/process";
+import { pulumiEnvironment } from "../../dev/lib/environment";
 import { PROJECT_ROOT } from "../../dev/lib/toolchain";
 import { TestProject } from "./helpers/project";
 

@@ -1,0 +1,45 @@
+import type { ServiceConfig } from "../../model/config/settings";
+import { EXIT } from "../context/errors";
+import type { CommandContext } from "../context/options";
+import { applyEdit, applyEditNow, checkEdit } from "../edits/apply";
+import { findService, type ReleaseEdit } from "../edits/releaseEdits";
+
+export interface DryRunOption {
+  readonly dryRun: boolean;
+}
+
+/**
+ * deploy, canary, promote and rollback: validate the edit `build` makes,
+ * show the traffic diff and the preview, confirm, `pulumi up`.
+ */
+export async function runReleaseCommand(
+  context: CommandContext,
+  serviceName: string,
+  options: DryRunOption,
+  build: (service: ServiceConfig) => ReleaseEdit,
+): Promise<number> {
+  const { options: global, reporter } = context;
+  const session = await context.openStack();
+  const current = await session.readConfig();
+  const checked = checkEdit(current, build(findService(current.config, serviceName)));
+  reporter.line(`${checked.edit.summary} (stack ${global.stack})`);
+  for (const line of checked.diff) reporter.line(`  ${line}`);
+  if (global.yes && !options.dryRun) {
+    // Nobody reviews a preview that --yes would accept: a rollback under pressure goes straight to `up`, which lists its changes.
+    const changes = await applyEditNow(session, checked, reporter.progress);
+    reporter.result({ command: checked.edit.summary, stack: global.stack, diff: checked.diff, applied: true, changes });
+    return EXIT.ok;
+  }
+  const outcome = await applyEdit(session, checked, {
+    confirm: async (steps) => {
+      reporter.line(steps.length === 0 ? "preview: no resource changes" : "preview:");
+      for (const step of steps) reporter.line(`  ${step.op} ${step.type} ${step.name}`);
+      if (options.dryRun) return false;
+      return reporter.confirm(false, `apply to stack ${global.stack}?`);
+    },
+    onOutput: reporter.progress,
+  });
+  reporter.result({ command: checked.edit.summary, stack: global.stack, diff: checked.diff, ...outcome });
+  if (!outcome.applied) reporter.line(options.dryRun ? "dry run: nothing was changed" : "not confirmed: nothing was changed");
+  return EXIT.ok;
+}

@@ -1,0 +1,32 @@
+import { ConfigError } from "../../model/config/problems";
+
+/** Exit codes of every command; CI scripts branch on them. */
+export const EXIT = {
+  ok: 0,
+  /** An update, Prometheus or another tool failed. */
+  failed: 1,
+  /** Bad arguments or stack config: nothing was changed. */
+  invalid: 2,
+  /** A rollout's canary failed its analysis and was set back to 0. */
+  rolledBack: 3,
+  /** A rollout could not judge the canary and stopped without promoting. */
+  halted: 4,
+  /** Ctrl-C (128 + SIGINT). */
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A command used wrongly (a bad argument, no terminal to confirm on): said as is, nothing was changed. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/**
+ * The exit code an error means. Bad input, whether on the command line
+ * (UsageError) or in the stack config (ConfigError), is `invalid`: it is
+ * found before anything is written. Anything else failed along the way.
+ */
+export function exitCodeOf(error: unknown): ExitCode {
+  return error instanceof ConfigError || error instanceof UsageError ? EXIT.invalid : EXIT.failed;
+}

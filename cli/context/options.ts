@@ -1,0 +1,18 @@
+import type { StackSession } from "../pulumi/session";
+import type { Reporter } from "./output";
+
+/** Options every command shares. */
+export interface GlobalOptions {
+  readonly stack: string;
+  readonly cwd: string;
+  readonly yes: boolean;
+  readonly json: boolean;
+}
+
+/** What a command runs with: the shared options, where its words go, and the stack they name. */
+export interface CommandContext {
+  readonly options: GlobalOptions;
+  readonly reporter: Reporter;
+  /** Opens `--stack` of the project at `--cwd` with the Pulumi environment chosen where the command started. */
+  openStack(): Promise<StackSession>;
+}
