@@ -23,7 +23,8 @@ const SEMANTIC_VERSION =
   /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 /** A CI build id: date, time and the short git commit, e.g. 20240520-1423-abc7f9d. */
 const BUILD_ID = /^\d{8}-\d{4}-[0-9a-f]{7,40}$/;
-const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+/** What switchyard pins by (model/images.ts); test/policy/contracts.test.ts holds the two to the same answers. */
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 export function isImmutableTag(tag: string): boolean {
   return SEMANTIC_VERSION.test(tag) || BUILD_ID.test(tag);

@@ -1,8 +1,12 @@
 import { isUnknown, type Data } from "./knownValues";
 import { labelsOf } from "./kubernetes";
 
-/** Labels switchyard puts on each color's Deployment, pods, ConfigMap and PodDisruptionBudget (model/naming.ts). */
-const SWITCHYARD_LABELS = {
+/**
+ * Labels switchyard puts on each color's Deployment, pods, ConfigMap and
+ * PodDisruptionBudget. A copy of model/naming.ts's, since CrossGuard loads the
+ * pack alone; test/policy/contracts.test.ts fails when they differ.
+ */
+export const SWITCHYARD_LABELS = {
   service: "app.kubernetes.io/name",
   color: "switchyard.dev/color",
 } as const;

@@ -12,7 +12,8 @@ interface ProbesOptions {
   readonly livenessPath: string;
 }
 
-const PROBES_DEFAULTS: ProbesOptions = { readinessPath: "/readyz", livenessPath: "/healthz" };
+/** switchyard's own probe paths (model/config/settings.ts BUILTIN_DEFAULTS), held to them by test/policy/contracts.test.ts. */
+export const PROBES_DEFAULTS: ProbesOptions = { readinessPath: "/readyz", livenessPath: "/healthz" };
 
 const RULE =
   "every container of a switchyard Deployment has a readiness probe (no traffic before it passes) and a liveness probe (restart when it hangs), and HTTP probes request the configured paths";

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { BUILTIN_DEFAULTS } from "../../model/config/settings";
+import * as model from "../../model/images";
+import { LABELS } from "../../model/naming";
+import * as pack from "../../policy/lib/imageReference";
+import { SWITCHYARD_LABELS } from "../../policy/lib/switchyard";
+import { PROBES_DEFAULTS } from "../../policy/policies/probes";
+
+/**
+ * The policy pack is a package of its own (CrossGuard loads it alone), so it
+ * carries copies of the program's contracts. These tests fail the moment a
+ * copy and the model's original disagree.
+ */
+
+const SHA256 = `sha256:${"a".repeat(64)}`;
+
+describe("the policy pack's copies of switchyard's contracts match the model", () => {
+  it("finds a color's service and color by the labels the program puts on it", () => {
+    expect(SWITCHYARD_LABELS).toEqual({ service: LABELS.name, color: LABELS.color });
+  });
+
+  it("expects the probe paths the program gives by default", () => {
+    expect(PROBES_DEFAULTS).toEqual({
+      readinessPath: BUILTIN_DEFAULTS.probes.readiness.path,
+      livenessPath: BUILTIN_DEFAULTS.probes.liveness.path,
+    });
+  });
+
+  it.each([
+    SHA256,
+    `sha256:${"A".repeat(64)}`,
+    `sha256:${"a".repeat(63)}`,
+    `sha512:${"a".repeat(128)}`,
+    `md5:${"a".repeat(32)}`,
+    "a".repeat(64),
+  ])("judges the digest %s as the program does", (digest) => {
+    expect(pack.isDigest(digest)).toBe(model.isDigest(digest));
+  });
+
+  it.each([
+    "1.4.2",
+    "v1.4.2",
+    "1.4.2-rc.1",
+    "1.4.2+build.7",
+    "1.4",
+    "01.4.2",
+    "latest",
+    "stable",
+    "20240520-1423-abc7f9d",
+    "20240520-1423-ABC7F9D",
+    "2024-05-20",
+    "V1.4.2",
+  ])("judges the tag %s as immutable or not as the program does", (tag) => {
+    expect(pack.isImmutableTag(tag)).toBe(model.isImmutableTag(tag));
+  });
+});
