@@ -242,7 +242,7 @@ describe("rollouts on the local cluster", () => {
     run.child.kill("SIGKILL");
     await run.done;
 
-    // Recovery as README documents it: release the dead run's lock, then let refresh reconcile state with the cluster.
+    // Recovery as docs/operations.md documents it: release the dead run's lock, then let refresh reconcile state with the cluster.
     await project.pulumi(["cancel", "--yes"], { allowFailure: true });
     await project.pulumi(["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
     project.configSet("services.checkout.blue.version", "1.4.3");
