@@ -12,8 +12,9 @@ import { envAssignment, percentArgument } from "./context/arguments";
 import { EXIT } from "./context/errors";
 import type { CommandContext, GlobalOptions } from "./context/options";
 import { createReporter } from "./context/output";
+import { Interrupts } from "./context/signals";
 import { canaryEdit, deployEdit, promoteEdit, rollbackEdit, type DeployOptions } from "./edits/releaseEdits";
-import { StackSession } from "./pulumi/session";
+import { StackSession, type PolicyCheck } from "./pulumi/session";
 
 /**
  * The `switchyard` command line: arguments to commands, nothing else. This is
@@ -29,10 +30,20 @@ function defaultProjectDir(): string {
   }
 }
 
+/** The package's own policy pack, which every preview and update runs. */
+const POLICY_PACK = path.resolve(__dirname, "..", "policy");
+
+/** The stack's policy config: the project's `policy/config.<stack>.json`, else the package's, else the pack's defaults. */
+function policyCheck(options: GlobalOptions): PolicyCheck {
+  const name = `config.${options.stack}.json`;
+  const configFile = [path.join(options.cwd, "policy", name), path.join(POLICY_PACK, name)].find((file) => fs.existsSync(file));
+  return { packDir: POLICY_PACK, ...(configFile === undefined ? {} : { configFile }) };
+}
+
 async function openSandboxStack(options: GlobalOptions): Promise<StackSession> {
   const environment = pulumiEnvironment({ projectDir: options.cwd });
   installKubernetesProvider(environment);
-  return StackSession.open(environment, options.stack);
+  return StackSession.open(environment, options.stack, policyCheck(options));
 }
 
 function buildProgram(run: (command: (context: CommandContext) => Promise<number>) => Promise<void>): Command {
@@ -126,10 +137,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram(async (command) => {
     const options = program.opts<GlobalOptions>();
     const reporter = createReporter(options.json);
+    const interrupts = new Interrupts();
+    const stopListening = interrupts.listen((signal) => reporter.line(`\n${signal}: stopping gracefully; pulumi finishes or cancels what it is doing`));
     try {
-      exitCode = await command({ options, reporter, openStack: () => openSandboxStack(options) });
+      exitCode = await command({ options, reporter, interrupts, openStack: () => openSandboxStack(options) });
     } catch (error) {
-      exitCode = reporter.failure(error);
+      exitCode = reporter.failure(error, interrupts.exitCode);
+    } finally {
+      stopListening();
     }
   });
   try {

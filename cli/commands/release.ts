@@ -3,6 +3,7 @@ import { EXIT } from "../context/errors";
 import type { CommandContext } from "../context/options";
 import { applyEdit, applyEditNow, checkEdit } from "../edits/apply";
 import { findService, type ReleaseEdit } from "../edits/releaseEdits";
+import { formatFinding, type PolicyFinding } from "../pulumi/errors";
 
 export interface DryRunOption {
   readonly dryRun: boolean;
@@ -18,7 +19,12 @@ export async function runReleaseCommand(
   options: DryRunOption,
   build: (service: ServiceConfig) => ReleaseEdit,
 ): Promise<number> {
-  const { options: global, reporter } = context;
+  const { options: global, reporter, interrupts } = context;
+  const run = {
+    onOutput: reporter.progress,
+    signal: interrupts.cancelPulumi,
+    onAdvisory: (finding: PolicyFinding) => reporter.line(`warning: ${formatFinding(finding)}`),
+  };
   const session = await context.openStack();
   const current = await session.readConfig();
   const checked = checkEdit(current, build(findService(current.config, serviceName)));
@@ -26,18 +32,18 @@ export async function runReleaseCommand(
   for (const line of checked.diff) reporter.line(`  ${line}`);
   if (global.yes && !options.dryRun) {
     // Nobody reviews a preview that --yes would accept: a rollback under pressure goes straight to `up`, which lists its changes.
-    const changes = await applyEditNow(session, checked, reporter.progress);
+    const changes = await applyEditNow(session, checked, run);
     reporter.result({ command: checked.edit.summary, stack: global.stack, diff: checked.diff, applied: true, changes });
     return EXIT.ok;
   }
   const outcome = await applyEdit(session, checked, {
+    ...run,
     confirm: async (steps) => {
       reporter.line(steps.length === 0 ? "preview: no resource changes" : "preview:");
       for (const step of steps) reporter.line(`  ${step.op} ${step.type} ${step.name}`);
       if (options.dryRun) return false;
       return reporter.confirm(false, `apply to stack ${global.stack}?`);
     },
-    onOutput: reporter.progress,
   });
   reporter.result({ command: checked.edit.summary, stack: global.stack, diff: checked.diff, ...outcome });
   if (!outcome.applied) reporter.line(options.dryRun ? "dry run: nothing was changed" : "not confirmed: nothing was changed");

@@ -1,6 +1,8 @@
 import { renderQuery, type AnalysisSettings, type QueryTarget } from "../../model/config/analysis";
 import type { ServiceConfig } from "../../model/config/settings";
+import { serviceKey, slotKey } from "../../model/config/keys";
 import { ConfigError } from "../../model/config/problems";
+import { COLORS, type Color } from "../../model/config/schema";
 import { otherColor } from "../../model/traffic";
 import { queryScalar } from "../rollout/prometheus";
 import type { CanaryFigures } from "../rollout/verdict";
@@ -9,7 +11,7 @@ import type { CommandContext } from "../context/options";
 import type { Reporter } from "../context/output";
 import { applyEditNow, checkEdit } from "../edits/apply";
 import { canaryEdit, findService, promoteEdit, stopCanaryEdit, type ReleaseEdit } from "../edits/releaseEdits";
-import { parseInterval, parseSteps, runRollout, type RolloutActions, type RolloutOutcome } from "../rollout/run";
+import { parseInterval, parseSteps, runRollout, ServiceChangedError, type RolloutActions, type RolloutOutcome } from "../rollout/run";
 import type { StackSession } from "../pulumi/session";
 
 export interface RolloutOptions {
@@ -47,23 +49,13 @@ export async function runRolloutCommand(context: CommandContext, name: string, o
     return EXIT.ok;
   }
 
-  const interrupt = new AbortController();
-  const onInterrupt = () => {
-    if (!interrupt.signal.aborted) reporter.line("\ninterrupt: stopping after the step under way; the stack is left consistent");
-    interrupt.abort();
-  };
-  process.on("SIGINT", onInterrupt);
-  try {
-    const target: QueryTarget = { namespace: current.config.namespace, service: name, color: canaryColor, version, window: analysis.window };
-    const outcome = await runRollout(
-      { steps, intervalMs, startCanary: service.canary, thresholds: analysis },
-      rolloutActions(session, reporter, name, analysis, target),
-      interrupt.signal,
-    );
-    return report(reporter, name, outcome);
-  } finally {
-    process.off("SIGINT", onInterrupt);
-  }
+  const target: QueryTarget = { namespace: current.config.namespace, service: name, color: canaryColor, version, window: analysis.window };
+  const outcome = await runRollout(
+    { steps, intervalMs, startCanary: service.canary, thresholds: analysis },
+    rolloutActions(context, session, { name, analysis, target, expected: releaseState(service) }),
+    context.interrupts.signal,
+  );
+  return report(reporter, name, outcome);
 }
 
 function requireAnalysis(analysis: AnalysisSettings | undefined): AnalysisSettings {
@@ -77,12 +69,49 @@ function requireAnalysis(analysis: AnalysisSettings | undefined): AnalysisSettin
   ]);
 }
 
-function rolloutActions(session: StackSession, reporter: Reporter, name: string, analysis: AnalysisSettings, target: QueryTarget): RolloutActions {
+/** What a rollout controls of its service; anything else changing it means someone else is releasing too. */
+interface ReleaseState {
+  readonly live: string;
+  readonly canary: number;
+  readonly versions: Readonly<Partial<Record<Color, string>>>;
+}
+
+function releaseState(service: ServiceConfig): ReleaseState {
+  return { live: service.live, canary: service.canary, versions: Object.fromEntries(COLORS.map((color) => [color, service.slots[color]?.version])) };
+}
+
+/** `services.checkout.canary: this rollout left 5, now 0`, one per key that moved under the rollout. */
+function changesSince(name: string, expected: ReleaseState, found: ReleaseState): string[] {
+  const changes: string[] = [];
+  if (found.live !== expected.live) changes.push(`${serviceKey(name, "live")}: this rollout left ${expected.live}, now ${found.live}`);
+  if (found.canary !== expected.canary) changes.push(`${serviceKey(name, "canary")}: this rollout left ${expected.canary}, now ${found.canary}`);
+  for (const color of COLORS) {
+    const [before, after] = [expected.versions[color], found.versions[color]];
+    if (before !== after) changes.push(`${slotKey(name, color, "version")}: this rollout left ${before ?? "none"}, now ${after ?? "none"}`);
+  }
+  return changes;
+}
+
+interface RolloutTarget {
+  readonly name: string;
+  readonly analysis: AnalysisSettings;
+  readonly target: QueryTarget;
+  /** The service as the rollout found it, then as each of its own updates left it. */
+  expected: ReleaseState;
+}
+
+function rolloutActions(context: CommandContext, session: StackSession, rollout: RolloutTarget): RolloutActions {
+  const { reporter, interrupts } = context;
+  const { name, analysis, target } = rollout;
   const update = async (build: (service: ServiceConfig) => ReleaseEdit) => {
     const current = await session.readConfig();
-    const checked = checkEdit(current, build(findService(current.config, name)));
+    const service = findService(current.config, name);
+    const changes = changesSince(name, rollout.expected, releaseState(service));
+    if (changes.length > 0) throw new ServiceChangedError(`someone else changed ${name} during the rollout: ${changes.join("; ")}${await lastUpdateNote(session)}`);
+    const checked = checkEdit(current, build(service));
     for (const line of checked.diff) reporter.line(`  ${line}`);
-    await applyEditNow(session, checked, reporter.progress);
+    await applyEditNow(session, checked, { onOutput: reporter.progress, signal: interrupts.cancelPulumi });
+    rollout.expected = releaseState(findService(checked.next, name));
   };
   const query = (template: string) => queryScalar(analysis.prometheus, renderQuery(template, target), analysis.timeoutSeconds);
   return {
@@ -121,6 +150,9 @@ function report(reporter: Reporter, service: string, outcome: RolloutOutcome): n
           `  resume with: switchyard rollout ${service} ...; or undo with: switchyard rollback ${service}`,
       );
       return EXIT.halted;
+    case "superseded":
+      reporter.line(`${service}: rollout stopped without writing: ${outcome.reason}`);
+      return EXIT.halted;
     case "interrupted":
       reporter.line(
         outcome.reverted
@@ -129,4 +161,11 @@ function report(reporter: Reporter, service: string, outcome: RolloutOutcome): n
       );
       return EXIT.interrupted;
   }
+}
+
+/** Who moved the service, as far as the stack history tells: its last update, if it is not this rollout's. */
+async function lastUpdateNote(session: StackSession): Promise<string> {
+  const last = await session.lastUpdate();
+  if (last === undefined) return "";
+  return ` (the stack's last update: "${last.message}", ${last.result}, started ${last.startTime}; a change not in it is in Pulumi.${session.stackName}.yaml, not yet applied)`;
 }

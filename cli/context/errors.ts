@@ -1,4 +1,5 @@
 import { ConfigError } from "../../model/config/problems";
+import { PolicyViolationError } from "../pulumi/errors";
 
 /** Exit codes of every command; CI scripts branch on them. */
 export const EXIT = {
@@ -13,6 +14,8 @@ export const EXIT = {
   halted: 4,
   /** Ctrl-C (128 + SIGINT). */
   interrupted: 130,
+  /** SIGTERM, e.g. a cancelled CI job (128 + SIGTERM). */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -24,9 +27,11 @@ export class UsageError extends Error {
 
 /**
  * The exit code an error means. Bad input, whether on the command line
- * (UsageError) or in the stack config (ConfigError), is `invalid`: it is
- * found before anything is written. Anything else failed along the way.
+ * (UsageError), in the stack config (ConfigError) or against the policy pack
+ * (PolicyViolationError), is `invalid`: it is found before anything is
+ * written. Anything else failed along the way.
  */
 export function exitCodeOf(error: unknown): ExitCode {
-  return error instanceof ConfigError || error instanceof UsageError ? EXIT.invalid : EXIT.failed;
+  const invalid = error instanceof ConfigError || error instanceof UsageError || error instanceof PolicyViolationError;
+  return invalid ? EXIT.invalid : EXIT.failed;
 }

@@ -1,5 +1,6 @@
 import type { StackSession } from "../pulumi/session";
 import type { Reporter } from "./output";
+import type { Interrupts } from "./signals";
 
 /** Options every command shares. */
 export interface GlobalOptions {
@@ -13,6 +14,8 @@ export interface GlobalOptions {
 export interface CommandContext {
   readonly options: GlobalOptions;
   readonly reporter: Reporter;
+  /** Ctrl-C and SIGTERM: pass `interrupts.cancelPulumi` to every preview and update. */
+  readonly interrupts: Interrupts;
   /** Opens `--stack` of the project at `--cwd` with the Pulumi environment chosen where the command started. */
   openStack(): Promise<StackSession>;
 }

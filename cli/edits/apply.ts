@@ -1,7 +1,8 @@
 import { parseStackConfig } from "../../model/config/parse";
 import type { StackConfig } from "../../model/config/settings";
+import { PolicyViolationError, UpdateFailedError } from "../pulumi/errors";
+import type { CurrentConfig, PlannedStep, RunOptions, StackSession } from "../pulumi/session";
 import { applyChanges, findService, type ReleaseEdit } from "./releaseEdits";
-import type { CurrentConfig, PlannedStep, StackSession } from "../pulumi/session";
 import { trafficDiff } from "./trafficDiff";
 
 /** A release edit checked against the program's rules, with what it would do to traffic. */
@@ -19,10 +20,9 @@ export function checkEdit(current: CurrentConfig, edit: ReleaseEdit): CheckedEdi
   return { edit, next, diff };
 }
 
-export interface ApplyHooks {
+export interface ApplyHooks extends RunOptions {
   /** Called with the resources the update will change; return false to stop before anything is written. */
   readonly confirm?: (steps: readonly PlannedStep[]) => Promise<boolean>;
-  readonly onOutput?: (text: string) => void;
 }
 
 export type ApplyOutcome =
@@ -30,26 +30,61 @@ export type ApplyOutcome =
   | { readonly applied: true; readonly steps: readonly PlannedStep[]; readonly changes: Record<string, number> };
 
 /**
- * Stages the edit in a copy of the stack file, previews it, and only after
- * confirmation writes the stack file and runs `pulumi up`: a refused or
- * failed preview leaves the stack file as it was.
+ * Stages the edit in a copy of the stack file, previews it with the policy
+ * pack, and only after confirmation writes the stack file (if nobody changed
+ * it meanwhile) and runs `pulumi up`: a refused or failed preview leaves the
+ * stack file as it was.
  */
 export async function applyEdit(session: StackSession, checked: CheckedEdit, hooks: ApplyHooks = {}): Promise<ApplyOutcome> {
   const staged = session.stage(checked.edit.changes);
   try {
-    const steps = await session.preview(staged);
+    const steps = await session.preview(staged, hooks);
     if (hooks.confirm !== undefined && !(await hooks.confirm(steps))) return { applied: false, steps };
     session.commitStaged(staged);
-    const changes = await session.up(checked.edit.summary, hooks.onOutput);
+    const changes = await upOrRestore(session, checked, hooks);
     return { applied: true, steps, changes };
   } finally {
     session.discardStaged(staged);
   }
 }
 
-/** Writes the edit and runs `pulumi up` without a separate preview: for rollout steps already confirmed as a plan. */
-export async function applyEditNow(session: StackSession, checked: CheckedEdit, onOutput?: (text: string) => void): Promise<Record<string, number>> {
+/** Writes the edit and runs `pulumi up` without a separate preview: for `--yes` and rollout steps already confirmed as a plan. */
+export async function applyEditNow(session: StackSession, checked: CheckedEdit, options: RunOptions = {}): Promise<Record<string, number>> {
   const staged = session.stage(checked.edit.changes);
-  session.commitStaged(staged);
-  return session.up(checked.edit.summary, onOutput);
+  try {
+    session.commitStaged(staged);
+  } finally {
+    session.discardStaged(staged);
+  }
+  return upOrRestore(session, checked, options);
+}
+
+/**
+ * `pulumi up` for a written edit. When the update failed before changing
+ * anything (the stack was locked, the policy pack refused, it was cancelled
+ * at once), the stack file goes back as it was, so no later `up` applies a
+ * change its command reported as failed.
+ */
+async function upOrRestore(session: StackSession, checked: CheckedEdit, options: RunOptions): Promise<Record<string, number>> {
+  try {
+    return await session.up(checked.edit.summary, options);
+  } catch (error) {
+    const changedAnything = error instanceof UpdateFailedError && error.changedAnything;
+    if (changedAnything) throw new UpdateFailedError(`${(error as Error).message}\n${leftAfterPartialUpdate(session, checked)}`, true);
+    const restored = session.restoreStackFile();
+    const file = `Pulumi.${session.stackName}.yaml`;
+    const note = restored
+      ? `nothing was changed, and ${file} is back as it was`
+      : `nothing was changed; ${file} was edited by someone else meanwhile and was left as they wrote it`;
+    if (error instanceof PolicyViolationError) throw new PolicyViolationError(error.findings, note);
+    if (error instanceof UpdateFailedError) throw new UpdateFailedError(`${error.message}\n${note}`, false);
+    throw error;
+  }
+}
+
+function leftAfterPartialUpdate(session: StackSession, checked: CheckedEdit): string {
+  return (
+    `the update changed some resources before it stopped; Pulumi.${session.stackName}.yaml holds the new config (${checked.edit.summary}).\n` +
+    `To finish it run the same command again (or pulumi up --stack ${session.stackName}); to undo it, revert the stack file's change and run pulumi up.`
+  );
 }

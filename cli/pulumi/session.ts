@@ -6,16 +6,52 @@ import type { StackConfig } from "../../model/config/settings";
 import { configContext, switchyardKeys, type ConfigContext } from "../../model/config/context";
 import { parseServicesOutput, type ServicesOutput } from "../../model/status";
 import type { ConfigChange } from "../edits/releaseEdits";
+import { PolicyViolationError, UpdateFailedError, type PolicyFinding } from "./errors";
 import { runPulumi, type PulumiEnvironment } from "./process";
+import { readStackFile, replaceStackFile, restoreStackFile, type StackFileReading } from "./stackFile";
 
 /**
  * The `pulumi config` command for one change. A secret goes in through stdin,
  * never on the command line, where any process list would show it.
  */
 export function configCommand(change: ConfigChange): { readonly args: readonly string[]; readonly input?: string } {
-  if (change.set === undefined) return { args: ["config", "rm", "--path", change.key] };
-  if (change.set.type === "secret") return { args: ["config", "set", "--path", "--secret", "--raw", change.key], input: change.set.value };
-  return { args: ["config", "set", "--path", "--type", change.set.type, change.key, String(change.set.value)] };
+  // `--` ends the flags: a key or value such as `-Xmx512m` is data, not an option.
+  if (change.set === undefined) return { args: ["config", "rm", "--path", "--", change.key] };
+  if (change.set.type === "secret") return { args: ["config", "set", "--path", "--secret", "--raw", "--", change.key], input: change.set.value };
+  return { args: ["config", "set", "--path", "--type", change.set.type, "--", change.key, String(change.set.value)] };
+}
+
+/** An engine event that shows a resource was created, updated, deleted or replaced, or that an operation on one failed part-way. */
+function changesSomething(event: EngineEvent): boolean {
+  if (event.resOpFailedEvent !== undefined) return true;
+  const op = event.resOutputsEvent?.metadata.op;
+  return op !== undefined && op !== "same" && op !== "read" && op !== "refresh";
+}
+
+/** The policy findings of one preview or update. */
+class PolicyFindings {
+  private readonly findings: PolicyFinding[] = [];
+
+  constructor(private readonly onAdvisory: ((finding: PolicyFinding) => void) | undefined) {}
+
+  collect(event: EngineEvent): void {
+    const policy = event.policyEvent;
+    if (policy === undefined) return;
+    const finding: PolicyFinding = {
+      policy: policy.policyName,
+      enforcement: policy.enforcementLevel === "mandatory" ? "mandatory" : "advisory",
+      ...(policy.resourceUrn === undefined ? {} : { resource: policy.resourceUrn.split("::").pop()! }),
+      message: policy.message.trim(),
+    };
+    this.findings.push(finding);
+    if (finding.enforcement === "advisory") this.onAdvisory?.(finding);
+  }
+
+  /** The error that refuses the change, when a mandatory policy was violated. */
+  refusal(): PolicyViolationError | undefined {
+    const mandatory = this.findings.filter((finding) => finding.enforcement === "mandatory");
+    return mandatory.length === 0 ? undefined : new PolicyViolationError(mandatory);
+  }
 }
 
 function isClusterObject(type: string): boolean {
@@ -31,6 +67,22 @@ export interface CurrentConfig {
   readonly kubeconfig?: string;
 }
 
+/** The policy pack every preview and update runs, and the stack's configuration of it. */
+export interface PolicyCheck {
+  readonly packDir: string;
+  /** `policy/config.<stack>.json`, when the project has one. */
+  readonly configFile?: string;
+}
+
+/** What every update or preview may be given: where Pulumi's output goes, and a signal that cancels it gracefully. */
+export interface RunOptions {
+  readonly onOutput?: (text: string) => void;
+  /** Aborting sends `pulumi` one SIGINT: a graceful cancel that releases the stack lock. */
+  readonly signal?: AbortSignal;
+  /** Told of each advisory policy finding; mandatory ones refuse the change instead. */
+  readonly onAdvisory?: (finding: PolicyFinding) => void;
+}
+
 /** A resource the preview would change, e.g. `update VirtualService checkout`. */
 export interface PlannedStep {
   readonly op: string;
@@ -44,13 +96,19 @@ export interface PlannedStep {
  * stack file keeps its layout, comments and value types.
  */
 export class StackSession {
+  /** The stack file as `readConfig` read it: every write is checked against it. */
+  private reading?: StackFileReading;
+  /** What this session last wrote into the stack file. */
+  private written?: StackFileReading;
+
   private constructor(
     readonly stackName: string,
     readonly environment: PulumiEnvironment,
     private readonly stack: Stack,
+    private readonly policy: PolicyCheck | undefined,
   ) {}
 
-  static async open(environment: PulumiEnvironment, stackName: string): Promise<StackSession> {
+  static async open(environment: PulumiEnvironment, stackName: string, policy?: PolicyCheck): Promise<StackSession> {
     const projectDir = environment.projectDir;
     // Its version is the environment's business (the sandbox pins its own build): checking it would cost one more process start per command.
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(environment.pulumi)), skipVersionCheck: true });
@@ -63,7 +121,7 @@ export class StackSession {
     ).catch((error: unknown) => {
       throw new Error(`stack ${stackName} of ${projectDir} cannot be selected: ${error instanceof Error ? error.message : String(error)}`);
     });
-    return new StackSession(stackName, environment, stack);
+    return new StackSession(stackName, environment, stack, policy);
   }
 
   get projectDir(): string {
@@ -72,6 +130,8 @@ export class StackSession {
 
   /** Reads and validates the stack config exactly as the program will; a ConfigError lists every problem. */
   async readConfig(): Promise<CurrentConfig> {
+    // Read before the config: a change made in between makes the later write stop, never get lost.
+    this.reading = readStackFile(this.stackFile);
     const all = await this.stack.getAllConfig();
     const values = Object.fromEntries(Object.entries(all).map(([key, item]) => [key, item.value]));
     const raw = switchyardKeys(values);
@@ -85,14 +145,16 @@ export class StackSession {
   }
 
   /**
-   * Writes the changes into a copy of the stack file, so a preview can run
-   * on them while the real stack file stays untouched until `commitStaged`.
+   * Writes the changes into a copy of the stack file as `readConfig` read it,
+   * so a preview can run on them while the real stack file stays untouched
+   * until `commitStaged`.
    */
   stage(changes: readonly ConfigChange[]): string {
+    const reading = this.requireReading();
     const stagingDir = path.join(this.projectDir, ".switchyard", "staged");
     fs.mkdirSync(stagingDir, { recursive: true });
     const staged = path.join(stagingDir, `Pulumi.${this.stackName}.${process.pid}.yaml`);
-    fs.copyFileSync(this.stackFile, staged);
+    fs.writeFileSync(staged, reading.content);
     for (const change of changes) {
       const { args, input } = configCommand(change);
       runPulumi(this.environment, [...args, "--config-file", staged, "--stack", this.stackName, "--non-interactive"], input === undefined ? {} : { input });
@@ -100,40 +162,98 @@ export class StackSession {
     return staged;
   }
 
+  /** Moves the staged file over the stack file, unless the stack file changed since it was read (StackFileChangedError). */
   commitStaged(staged: string): void {
-    fs.renameSync(staged, this.stackFile);
+    this.written = replaceStackFile(this.requireReading(), staged);
+  }
+
+  /**
+   * Puts the stack file back as it was read, after an update that changed
+   * nothing; false when someone changed the file since this session wrote it
+   * (then it is left alone).
+   */
+  restoreStackFile(): boolean {
+    if (this.written === undefined) return true;
+    const restored = restoreStackFile(this.written, this.requireReading());
+    if (restored) this.written = undefined;
+    return restored;
   }
 
   discardStaged(staged: string): void {
     fs.rmSync(staged, { force: true });
   }
 
-  /** The resources an update with this config file would change (everything but `same`). */
-  async preview(configFile?: string): Promise<PlannedStep[]> {
+  private requireReading(): StackFileReading {
+    if (this.reading === undefined) throw new Error("internal: the stack config must be read before it is changed");
+    return this.reading;
+  }
+
+  private policyOptions(): { policyPacks?: string[]; policyPackConfigs?: string[] } {
+    if (this.policy === undefined) return {};
+    return { policyPacks: [this.policy.packDir], ...(this.policy.configFile === undefined ? {} : { policyPackConfigs: [this.policy.configFile] }) };
+  }
+
+  /** The resources an update with this config file would change (everything but `same`); the policy pack's mandatory findings refuse it. */
+  async preview(configFile?: string, options: RunOptions = {}): Promise<PlannedStep[]> {
     const steps: PlannedStep[] = [];
-    await this.stack.preview({
-      ...(configFile === undefined ? {} : { configFile }),
-      onEvent: (event: EngineEvent) => {
-        const metadata = event.resourcePreEvent?.metadata;
-        // Components and providers only group and configure: the objects written to the cluster are what a reviewer weighs.
-        if (metadata === undefined || metadata.op === "same" || !isClusterObject(metadata.type)) return;
-        // A replacement is reported as three steps; `replace` alone says it.
-        if (metadata.op === "create-replacement" || metadata.op === "delete-replaced") return;
-        steps.push({ op: metadata.op, type: metadata.type.split(":").pop()!, name: metadata.urn.split("::").pop()! });
-      },
-    });
+    const findings = new PolicyFindings(options.onAdvisory);
+    try {
+      await this.stack.preview({
+        ...(configFile === undefined ? {} : { configFile }),
+        ...this.policyOptions(),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        onEvent: (event: EngineEvent) => {
+          findings.collect(event);
+          const metadata = event.resourcePreEvent?.metadata;
+          // Components and providers only group and configure: the objects written to the cluster are what a reviewer weighs.
+          if (metadata === undefined || metadata.op === "same" || !isClusterObject(metadata.type)) return;
+          // A replacement is reported as three steps; `replace` alone says it.
+          if (metadata.op === "create-replacement" || metadata.op === "delete-replaced") return;
+          steps.push({ op: metadata.op, type: metadata.type.split(":").pop()!, name: metadata.urn.split("::").pop()! });
+        },
+      });
+    } catch (error) {
+      throw findings.refusal() ?? error;
+    }
     return steps;
   }
 
-  /** `pulumi up` with the stack file as it is; `message` is recorded in the stack history. */
-  async up(message: string, onOutput?: (text: string) => void): Promise<Record<string, number>> {
-    const result = await this.stack.up({ message, ...(onOutput === undefined ? {} : { onOutput }) });
-    return result.summary.resourceChanges ?? {};
+  /**
+   * `pulumi up` with the stack file as it is and the policy pack; `message` is
+   * recorded in the stack history. A failure is an UpdateFailedError that
+   * says whether anything was changed before it (or a PolicyViolationError).
+   */
+  async up(message: string, options: RunOptions = {}): Promise<Record<string, number>> {
+    const findings = new PolicyFindings(options.onAdvisory);
+    let changedAnything = false;
+    try {
+      const result = await this.stack.up({
+        message,
+        ...this.policyOptions(),
+        ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        onEvent: (event: EngineEvent) => {
+          findings.collect(event);
+          if (changesSomething(event)) changedAnything = true;
+        },
+      });
+      return result.summary.resourceChanges ?? {};
+    } catch (error) {
+      const refusal = findings.refusal();
+      if (refusal !== undefined && !changedAnything) throw refusal;
+      const reason = refusal?.message ?? (error instanceof Error ? error.message : String(error));
+      throw new UpdateFailedError(`pulumi up failed: ${reason}`, changedAnything);
+    }
   }
 
   async servicesOutput(): Promise<ServicesOutput> {
     const outputs = await this.stack.outputs();
     return parseServicesOutput(outputs.services?.value);
+  }
+
+  /** The stack's most recent update, if it has one. */
+  async lastUpdate(): Promise<UpdateSummary | undefined> {
+    return (await this.stack.history(1, 1, false))[0];
   }
 
   /** Every update of the stack, newest first; the CLI would otherwise return only the last page. */

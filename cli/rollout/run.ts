@@ -40,12 +40,22 @@ export type RolloutOutcome =
   | { readonly kind: "rolled-back"; readonly failedAt: number; readonly reason: string; readonly steps: readonly StepRecord[] }
   /** Nothing to judge by (too little traffic, Prometheus unavailable): the canary stays where it is, unpromoted. */
   | { readonly kind: "halted"; readonly canary: number; readonly reason: string; readonly steps: readonly StepRecord[] }
+  /** Someone else changed the service during the rollout (a rollback, a promote, a deploy): the rollout stopped without writing. */
+  | { readonly kind: "superseded"; readonly canary: number; readonly reason: string; readonly steps: readonly StepRecord[] }
   /**
    * Ctrl-C: the rollout stopped in a consistent state. Either the step under
    * way finished, or the update it was in was cancelled with it and the
    * canary was set back to 0 (`reverted`).
    */
   | { readonly kind: "interrupted"; readonly canary: number; readonly reverted: boolean; readonly steps: readonly StepRecord[] };
+
+/**
+ * Thrown by an action that found the service changed by someone else since
+ * the rollout's last step: the rollout must not write over it.
+ */
+export class ServiceChangedError extends Error {
+  override name = "ServiceChangedError";
+}
 
 /**
  * Walks the canary through the steps. After each step it waits the interval
@@ -55,14 +65,32 @@ export type RolloutOutcome =
  * under way completes and the rollout stops in that consistent state.
  */
 export async function runRollout(plan: RolloutPlan, actions: RolloutActions, interrupt: AbortSignal): Promise<RolloutOutcome> {
-  const steps: StepRecord[] = [];
-  let canary = plan.startCanary;
+  const progress: Progress = { canary: plan.startCanary, steps: [] };
+  try {
+    return await walkSteps(plan, actions, interrupt, progress);
+  } catch (error) {
+    if (!(error instanceof ServiceChangedError)) throw error;
+    actions.log(`stopping: ${error.message}`);
+    return { kind: "superseded", canary: progress.canary, reason: error.message, steps: progress.steps };
+  }
+}
+
+/** Where a rollout is: the canary it last set, and the steps it judged. */
+interface Progress {
+  canary: number;
+  readonly steps: StepRecord[];
+}
+
+async function walkSteps(plan: RolloutPlan, actions: RolloutActions, interrupt: AbortSignal, progress: Progress): Promise<RolloutOutcome> {
+  const { steps } = progress;
+  const interrupted = (): RolloutOutcome => ({ kind: "interrupted", canary: progress.canary, reverted: false, steps });
   for (const step of plan.steps.filter((weight) => weight > plan.startCanary)) {
-    if (interrupt.aborted) return { kind: "interrupted", canary, reverted: false, steps };
+    if (interrupt.aborted) return interrupted();
     actions.log(`step: canary ${step}%`);
     try {
       await actions.setCanary(step);
     } catch (error) {
+      if (error instanceof ServiceChangedError) throw error;
       // Ctrl-C reaches `pulumi up` too, which cancels the update: the step is then undone rather than left half-applied.
       const reason = interrupt.aborted
         ? `the update to canary ${step}% was cancelled by the interrupt`
@@ -72,11 +100,11 @@ export async function runRollout(plan: RolloutPlan, actions: RolloutActions, int
       if (interrupt.aborted) return { kind: "interrupted", canary: 0, reverted: true, steps };
       return { kind: "rolled-back", failedAt: step, reason, steps };
     }
-    canary = step;
-    if (interrupt.aborted) return { kind: "interrupted", canary, reverted: false, steps };
+    progress.canary = step;
+    if (interrupt.aborted) return interrupted();
     actions.log(`waiting ${Math.round(plan.intervalMs / 1000)}s before judging canary ${step}%`);
     await actions.wait(plan.intervalMs, interrupt);
-    if (interrupt.aborted) return { kind: "interrupted", canary, reverted: false, steps };
+    if (interrupt.aborted) return interrupted();
 
     const record = await judgeStep(step, plan, actions);
     steps.push(record);
@@ -86,9 +114,9 @@ export async function runRollout(plan: RolloutPlan, actions: RolloutActions, int
       await actions.revert();
       return { kind: "rolled-back", failedAt: step, reason: record.verdict.reason, steps };
     }
-    if (record.verdict.kind === "inconclusive") return { kind: "halted", canary, reason: record.verdict.reason, steps };
+    if (record.verdict.kind === "inconclusive") return { kind: "halted", canary: step, reason: record.verdict.reason, steps };
   }
-  if (interrupt.aborted) return { kind: "interrupted", canary, reverted: false, steps };
+  if (interrupt.aborted) return interrupted();
   actions.log("every step passed: promoting");
   await actions.promote();
   return { kind: "promoted", steps };

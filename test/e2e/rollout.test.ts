@@ -214,4 +214,20 @@ describe("the switchyard command: progressive rollouts gated on Prometheus", () 
       expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
     });
   });
+
+  it("an operator's rollback during a rollout's wait stops the rollout, which says who changed what and does not undo it", async () => {
+    if ((await project.stackOutput("services")).checkout.canary !== 0) expect((await project.switchyard(["rollback", "checkout", "--yes"])).status).toBe(0);
+    traffic("checkout-blue", "1.6.0", 20, 0);
+    const rollout = project.switchyardAsync(["rollout", "checkout", "--steps", "5,25", "--interval", "15s", "--yes", "--json"]);
+    await vi.waitFor(() => expect(rollout.stderrSoFar()).toContain("waiting 15s before judging canary 5%"), { timeout: 120_000, interval: 250 });
+    const rollback = await project.switchyard(["rollback", "checkout", "--yes"]);
+    expect(rollback.status, rollback.stderr).toBe(0);
+    const result = await rollout.done;
+    expect(result.status, result.stderr).toBe(4);
+    expect(JSON.parse(result.stdout)).toMatchObject({ kind: "superseded", canary: 5 });
+    expect(result.stderr).toContain("someone else changed checkout during the rollout: services.checkout.canary: this rollout left 5, now 0");
+    expect(result.stderr).toContain('the stack\'s last update: "checkout: roll back the 5% canary on blue');
+    expect(liveWeights(ns, "checkout").blue).toBe(0);
+    expect((await project.stackOutput("services")).checkout.canary).toBe(0);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PrometheusError } from "../../../cli/rollout/prometheus";
 import type { CanaryFigures } from "../../../cli/rollout/verdict";
-import { parseInterval, parseSteps, runRollout, type RolloutActions, type RolloutPlan } from "../../../cli/rollout/run";
+import { parseInterval, parseSteps, runRollout, ServiceChangedError, type RolloutActions, type RolloutPlan } from "../../../cli/rollout/run";
 
 const THRESHOLDS = { maxErrorRate: 0.005, minRequests: 100, window: "2m" };
 
@@ -92,6 +92,27 @@ describe("a rollout walks the canary through its steps", () => {
     const outcome = await runRollout(plan([5, 25]), world, interrupt.signal);
     expect(outcome).toMatchObject({ kind: "interrupted", canary: 0, reverted: true });
     expect(actions).toEqual(["canary 5", "revert"]);
+  });
+
+  it("stops without writing when someone else changed the service before the next step", async () => {
+    const { world, actions } = fakeWorld([healthy]);
+    world.setCanary = async (percent) => {
+      if (percent === 25) throw new ServiceChangedError("services.checkout.canary: this rollout left 5, now 0");
+      actions.push(`canary ${percent}`);
+    };
+    const outcome = await runRollout(plan([5, 25, 50]), world, never);
+    expect(outcome).toMatchObject({ kind: "superseded", canary: 5, reason: "services.checkout.canary: this rollout left 5, now 0" });
+    expect(actions).toEqual(["canary 5"]);
+  });
+
+  it("does not roll back over someone else's change after a failing step", async () => {
+    const { world, actions } = fakeWorld([{ requests: 1000, errorRate: 0.5 }]);
+    world.revert = async () => {
+      throw new ServiceChangedError("services.checkout.live: this rollout left blue, now green");
+    };
+    const outcome = await runRollout(plan([5, 25]), world, never);
+    expect(outcome).toMatchObject({ kind: "superseded", canary: 5 });
+    expect(actions).toEqual(["canary 5"]);
   });
 });
 

@@ -1,0 +1,120 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { getJson, liveWeights } from "./helpers/cluster";
+import { TestProject } from "./helpers/project";
+
+/**
+ * The switchyard command under pressure, through the real CLI on the local
+ * cluster: the policy pack on every change, no lost or half-applied edits,
+ * Ctrl-C, values that look like flags, and --json.
+ */
+describe("the switchyard command under pressure", () => {
+  let project: TestProject;
+  let ns: string;
+  const stackFile = () => fs.readFileSync(project.file("Pulumi.dev.yaml"), "utf8");
+
+  beforeAll(async () => {
+    project = new TestProject("cluster");
+    ns = project.namespace;
+    await project.up();
+  });
+  afterAll(async () => {
+    await project?.remove();
+  });
+  beforeEach(async () => {
+    // Every test starts from blue live with all traffic, whatever the previous one left.
+    if ((await project.stackOutput("services")).checkout.canary !== 0) {
+      project.configSet("services.checkout.canary", 0);
+      await project.up();
+    }
+  });
+
+  it("runs the policy pack with the stack's policy config on every change: a forbidden weight is refused and nothing is written", async () => {
+    const policyConfig = project.file("policy/config.dev.json");
+    fs.mkdirSync(path.dirname(policyConfig), { recursive: true });
+    fs.writeFileSync(policyConfig, JSON.stringify({ weights: { enforcementLevel: "mandatory", allowedCanaryWeights: [0, 5, 25, 50, 100] } }));
+    try {
+      const before = stackFile();
+      for (const args of [["canary", "checkout", "10", "--dry-run"], ["canary", "checkout", "10", "--yes"]]) {
+        const refused = await project.switchyard(args);
+        expect(refused.status, refused.stderr).toBe(2);
+        expect(refused.stderr).toContain("the policy pack refused the change");
+        expect(refused.stderr).toMatch(/policy weights \(mandatory\) on checkout-virtualservice: .*10.*Rule: a canary moves in the allowed steps 0, 5, 25, 50, 100%/);
+        expect(stackFile()).toBe(before);
+        expect(liveWeights(ns, "checkout")).toEqual({ blue: 100, green: 0 });
+      }
+      const allowed = await project.switchyard(["canary", "checkout", "5", "--yes"]);
+      expect(allowed.status, allowed.stderr).toBe(0);
+      expect(liveWeights(ns, "checkout")).toEqual({ blue: 95, green: 5 });
+    } finally {
+      fs.rmSync(policyConfig);
+    }
+  });
+
+  it("a command that loses the race for the stack lock says so and leaves the stack file as it was", async () => {
+    const before = stackFile();
+    const holder = project.pulumiAsync(["up", "--yes", "--skip-preview"]);
+    const locks = project.file(".switchyard/state/.pulumi/locks");
+    await vi.waitFor(() => expect(lockFiles(locks).length).toBeGreaterThan(0), { timeout: 60_000, interval: 50 });
+    process.kill(holder.child.pid!, "SIGSTOP");
+    try {
+      const lost = await project.switchyard(["canary", "checkout", "25", "--yes"]);
+      expect(lost.status, lost.stdout + lost.stderr).toBe(1);
+      expect(lost.stderr).toMatch(/locked/);
+      expect(lost.stderr).toContain("nothing was changed, and Pulumi.dev.yaml is back as it was");
+      expect(stackFile()).toBe(before);
+    } finally {
+      process.kill(holder.child.pid!, "SIGCONT");
+    }
+    expect((await holder.done).status).toBe(0);
+    expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 100, green: 0 });
+  });
+
+  it("Ctrl-C during a canary's update is one graceful cancel: exit 130, what was left, and the step that makes the stack agree", async () => {
+    const canary = project.switchyardAsync(["--json", "canary", "checkout", "25", "--yes"]);
+    await vi.waitFor(() => expect(canary.stderrSoFar()).toContain("Updating ("), { timeout: 60_000, interval: 50 });
+    canary.interrupt();
+    const result = await canary.done;
+    expect(result.status, result.stderr).toBe(130);
+    expect(JSON.parse(result.stdout)).toMatchObject({ exitCode: 130 });
+    expect(result.stderr).toContain("SIGINT: stopping gracefully");
+    const restored = result.stderr.includes("Pulumi.dev.yaml is back as it was");
+    if (!restored) {
+      expect(result.stderr).toContain("To finish it run the same command again");
+      expect((await project.switchyard(["canary", "checkout", "25", "--yes"])).status).toBe(0);
+    }
+    // The lock was released and the stack, its file and the cluster agree.
+    expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
+    expect(liveWeights(ns, "checkout")).toEqual(restored ? { blue: 100, green: 0 } : { blue: 75, green: 25 });
+  });
+
+  it("passes values that start with a dash as data, and later deploys carry them on", async () => {
+    const deploy = await project.switchyard(["deploy", "checkout", "1.6.0", "--schema", ">=13 <15", "--env", "JAVA_OPTS=-Xmx512m", "--note=-hotfix", "--yes"]);
+    expect(deploy.status, deploy.stderr).toBe(0);
+    const green = getJson(ns, "deployment", "checkout-green");
+    expect(green.metadata.annotations["switchyard.dev/change-note"]).toBe("-hotfix");
+    const configMap = getJson(ns, "configmap", green.spec.template.spec.containers[0].envFrom[0].configMapRef.name);
+    expect(configMap.data.JAVA_OPTS).toBe("-Xmx512m");
+    expect((await project.switchyard(["promote", "checkout", "--yes"])).status).toBe(0);
+    // The live color now holds a value starting with '-': the next deploy carries it into the idle color.
+    const next = await project.switchyard(["deploy", "checkout", "1.7.0", "--schema", ">=13 <15", "--yes"]);
+    expect(next.status, next.stderr).toBe(0);
+    expect(stackFile()).toMatch(/JAVA_OPTS: -Xmx512m[\s\S]*JAVA_OPTS: -Xmx512m/);
+  });
+
+  it("with --json prints exactly one JSON document on stdout, on success and on refusal", async () => {
+    const ok = await project.switchyard(["--json", "canary", "checkout", "5", "--yes"]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ applied: true, command: expect.stringContaining("canary 5%") });
+    const refused = await project.switchyard(["--json", "canary", "checkout", "25"]);
+    expect(refused.status).toBe(2);
+    expect(JSON.parse(refused.stdout)).toEqual({ error: expect.stringContaining("pass --yes"), exitCode: 2 });
+  });
+});
+
+function lockFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".json"));
+}
