@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { Command, Option } from "commander";
 import { installKubernetesProvider, pulumiEnvironment } from "../dev/lib/environment";
 import { PROJECT_ROOT } from "../dev/lib/toolchain";
+import { runCheck, type CheckOptions } from "./commands/check";
 import { showComparison } from "./commands/compare";
 import { showHistory } from "./commands/history";
 import { runReleaseCommand, type DryRunOption } from "./commands/release";
@@ -11,15 +12,19 @@ import { showStatus } from "./commands/status";
 import { envAssignment, percentArgument } from "./context/arguments";
 import { EXIT } from "./context/errors";
 import type { CommandContext, GlobalOptions } from "./context/options";
+import { operatorIdentity } from "./context/operator";
 import { createReporter } from "./context/output";
 import { Interrupts } from "./context/signals";
 import { canaryEdit, deployEdit, promoteEdit, rollbackEdit, type DeployOptions } from "./edits/releaseEdits";
+import { choosePulumi, operatorEnvironment } from "./pulumi/operator";
+import type { PulumiEnvironment } from "./pulumi/process";
+import { requireSecretsProvider } from "./pulumi/secrets";
 import { StackSession, type PolicyCheck } from "./pulumi/session";
 
 /**
  * The `switchyard` command line: arguments to commands, nothing else. This is
- * where the command starts, so this is where it chooses how Pulumi runs:
- * the sandbox's CLI build, state backend and plugin cache (dev/).
+ * where the command starts, so this is where it chooses how Pulumi runs: the
+ * operator's own setup, or the sandbox (dev/) for its dev stack.
  */
 
 /** The nearest folder at or above the working directory holding Pulumi.yaml; the package's own project otherwise. */
@@ -40,10 +45,21 @@ function policyCheck(options: GlobalOptions): PolicyCheck {
   return { packDir: POLICY_PACK, ...(configFile === undefined ? {} : { configFile }) };
 }
 
-async function openSandboxStack(options: GlobalOptions): Promise<StackSession> {
-  const environment = pulumiEnvironment({ projectDir: options.cwd });
-  installKubernetesProvider(environment);
-  return StackSession.open(environment, options.stack, policyCheck(options));
+/** The sandbox for its own dev stack when the user has no Pulumi setup of their own; the operator's Pulumi otherwise. */
+function pulumiFor(options: GlobalOptions): PulumiEnvironment {
+  const choice = choosePulumi({ stack: options.stack, projectDir: options.cwd, env: process.env, ...(options.pulumi === undefined ? {} : { pulumiFlag: options.pulumi }) });
+  if (choice.kind === "sandbox") {
+    const sandbox = pulumiEnvironment({ projectDir: options.cwd });
+    installKubernetesProvider(sandbox);
+    return sandbox;
+  }
+  const environment = operatorEnvironment(options.cwd, options.pulumi);
+  requireSecretsProvider(path.join(options.cwd, `Pulumi.${options.stack}.yaml`), options.stack, environment.env);
+  return environment;
+}
+
+async function openStack(options: GlobalOptions): Promise<StackSession> {
+  return StackSession.open(pulumiFor(options), options.stack, policyCheck(options), operatorIdentity());
 }
 
 function buildProgram(run: (command: (context: CommandContext) => Promise<number>) => Promise<void>): Command {
@@ -51,7 +67,9 @@ function buildProgram(run: (command: (context: CommandContext) => Promise<number
     .description("Blue/green and canary releases driven by Pulumi stack config: each command is a config change followed by pulumi up.")
     .addOption(new Option("-s, --stack <name>", "the stack to operate on").default("dev"))
     .addOption(new Option("-C, --cwd <dir>", "the switchyard project folder").default(defaultProjectDir(), "the folder holding Pulumi.yaml"))
+    .option("--pulumi <path>", "the pulumi CLI to use (default: SWITCHYARD_PULUMI, else pulumi on PATH; the project's own build for the sandbox's dev stack)")
     .option("-y, --yes", "apply without asking for confirmation", false)
+    .option("--allow-stale", "change the stack even where the backend holds newer values than this clone's stack file (overwrites them)", false)
     .option("--json", "print one JSON document on stdout (progress goes to stderr)", false)
     .showHelpAfterError()
     // Before the subcommands are added, so they inherit it: parse errors come back as exceptions, not process.exit.
@@ -117,6 +135,12 @@ function buildProgram(run: (command: (context: CommandContext) => Promise<number
     .action((service: string, options: RolloutOptions) => run((context) => runRolloutCommand(context, service, options)));
 
   program
+    .command("check")
+    .description("for CI: validate the stack file, diff it against what the backend last ran, preview it with the policy pack; changes nothing")
+    .option("--markdown", "print the report as Markdown, ready for a pull request comment", false)
+    .action((options: CheckOptions) => run((context) => runCheck(context, options)));
+
+  program
     .command("compare")
     .description("the live color against the other one: version step, image, commit, schema, env, secret names (what a promote changes)")
     .argument("<service>")
@@ -140,7 +164,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const interrupts = new Interrupts();
     const stopListening = interrupts.listen((signal) => reporter.line(`\n${signal}: stopping gracefully; pulumi finishes or cancels what it is doing`));
     try {
-      exitCode = await command({ options, reporter, interrupts, openStack: () => openSandboxStack(options) });
+      exitCode = await command({ options, reporter, interrupts, openStack: () => openStack(options) });
     } catch (error) {
       exitCode = reporter.failure(error, interrupts.exitCode);
     } finally {

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { clusterTools } from "./lib/cluster";
-import { pulumiEnvironment } from "./lib/environment";
+import { localPassphraseFile, pulumiEnvironment } from "./lib/environment";
 
 /**
  * Prints the project's Pulumi environment as shell exports, for running the
@@ -10,7 +10,7 @@ import { pulumiEnvironment } from "./lib/environment";
 const KEYS = [
   "PULUMI_HOME",
   "PULUMI_BACKEND_URL",
-  "PULUMI_CONFIG_PASSPHRASE",
+  "PULUMI_CONFIG_PASSPHRASE_FILE",
   "PULUMI_SKIP_UPDATE_CHECK",
   "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION",
   "PULUMI_NODEJS_TRANSPILE_ONLY",
@@ -18,6 +18,10 @@ const KEYS = [
 ];
 
 const { env } = pulumiEnvironment();
+// A passphrase is never printed: the sandbox's goes through a file, and one of the user's own is already in their shell.
+if (process.env.PULUMI_CONFIG_PASSPHRASE === undefined && process.env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
+  env.PULUMI_CONFIG_PASSPHRASE_FILE = localPassphraseFile();
+}
 try {
   env.PATH = `${path.dirname(clusterTools().kubectl)}${path.delimiter}${env.PATH}`;
 } catch {

@@ -4,6 +4,7 @@ import type { CommandContext } from "../context/options";
 import { applyEdit, applyEditNow, checkEdit } from "../edits/apply";
 import { findService, type ReleaseEdit } from "../edits/releaseEdits";
 import { formatFinding, type PolicyFinding } from "../pulumi/errors";
+import { refuseIfBackendAhead } from "./staleGuard";
 
 export interface DryRunOption {
   readonly dryRun: boolean;
@@ -28,6 +29,7 @@ export async function runReleaseCommand(
   const session = await context.openStack();
   const current = await session.readConfig();
   const checked = checkEdit(current, build(findService(current.config, serviceName)));
+  if (!options.dryRun) await refuseIfBackendAhead(context, session, current);
   reporter.line(`${checked.edit.summary} (stack ${global.stack})`);
   for (const line of checked.diff) reporter.line(`  ${line}`);
   if (global.yes && !options.dryRun) {

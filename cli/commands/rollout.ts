@@ -13,6 +13,7 @@ import { applyEditNow, checkEdit } from "../edits/apply";
 import { canaryEdit, findService, promoteEdit, stopCanaryEdit, type ReleaseEdit } from "../edits/releaseEdits";
 import { parseInterval, parseSteps, runRollout, ServiceChangedError, type RolloutActions, type RolloutOutcome } from "../rollout/run";
 import type { StackSession } from "../pulumi/session";
+import { refuseIfBackendAhead } from "./staleGuard";
 
 export interface RolloutOptions {
   readonly steps: string;
@@ -44,6 +45,7 @@ export async function runRolloutCommand(context: CommandContext, name: string, o
     reporter.line("dry run: nothing was changed");
     return EXIT.ok;
   }
+  await refuseIfBackendAhead(context, session, current);
   if (!(await reporter.confirm(global.yes, "start the rollout?"))) {
     reporter.line("not confirmed: nothing was changed");
     return EXIT.ok;
@@ -165,7 +167,7 @@ function report(reporter: Reporter, service: string, outcome: RolloutOutcome): n
 
 /** Who moved the service, as far as the stack history tells: its last update, if it is not this rollout's. */
 async function lastUpdateNote(session: StackSession): Promise<string> {
-  const last = await session.lastUpdate();
+  const [last] = await session.recentUpdates(1);
   if (last === undefined) return "";
   return ` (the stack's last update: "${last.message}", ${last.result}, started ${last.startTime}; a change not in it is in Pulumi.${session.stackName}.yaml, not yet applied)`;
 }

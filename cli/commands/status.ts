@@ -8,7 +8,8 @@ export async function showStatus(context: CommandContext): Promise<number> {
   const { options: global, reporter } = context;
   const session = await context.openStack();
   const current = await session.readConfig();
-  const outputs = await session.servicesOutput();
+  const [outputs, via] = await Promise.all([session.servicesOutput(), session.describe()]);
+  reporter.line(`stack ${global.stack} · pulumi ${via.pulumi} · backend ${via.backend}`);
   let pods: LivePods | undefined;
   if (current.context.renderMode) {
     reporter.line("(render mode: there is no cluster to read pods from)");
@@ -23,6 +24,6 @@ export async function showStatus(context: CommandContext): Promise<number> {
   }
   const statuses = serviceStatuses(outputs, pods);
   reporter.line(statuses.length === 0 ? `stack ${global.stack} has not been deployed yet` : formatStatus(statuses));
-  reporter.result({ stack: global.stack, services: statuses });
+  reporter.result({ stack: global.stack, pulumi: via.pulumi, backend: via.backend, services: statuses });
   return EXIT.ok;
 }

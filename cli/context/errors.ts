@@ -1,4 +1,5 @@
 import { ConfigError } from "../../model/config/problems";
+import { StaleStackFileError } from "../edits/staleness";
 import { PolicyViolationError } from "../pulumi/errors";
 
 /** Exit codes of every command; CI scripts branch on them. */
@@ -28,10 +29,12 @@ export class UsageError extends Error {
 /**
  * The exit code an error means. Bad input, whether on the command line
  * (UsageError), in the stack config (ConfigError) or against the policy pack
- * (PolicyViolationError), is `invalid`: it is found before anything is
+ * (PolicyViolationError), or a stack file behind the backend
+ * (StaleStackFileError), is `invalid`: it is found before anything is
  * written. Anything else failed along the way.
  */
 export function exitCodeOf(error: unknown): ExitCode {
-  const invalid = error instanceof ConfigError || error instanceof UsageError || error instanceof PolicyViolationError;
+  const invalid =
+    error instanceof ConfigError || error instanceof UsageError || error instanceof PolicyViolationError || error instanceof StaleStackFileError;
   return invalid ? EXIT.invalid : EXIT.failed;
 }

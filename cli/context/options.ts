@@ -8,6 +8,10 @@ export interface GlobalOptions {
   readonly cwd: string;
   readonly yes: boolean;
   readonly json: boolean;
+  /** `--pulumi PATH`: the operator's pulumi CLI. */
+  readonly pulumi?: string;
+  /** `--allow-stale`: apply this clone's stack file even where the backend holds newer values. */
+  readonly allowStale: boolean;
 }
 
 /** What a command runs with: the shared options, where its words go, and the stack they name. */

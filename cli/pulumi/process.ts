@@ -1,4 +1,8 @@
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 /**
  * How `pulumi` runs for one project: which executable, in which folder, with
@@ -42,4 +46,24 @@ export function runPulumi(
     throw new Error(`pulumi ${args.join(" ")} exited ${outcome.status}\n${outcome.stdout}\n${outcome.stderr}`);
   }
   return outcome;
+}
+
+/**
+ * The Automation API runs `<root>/bin/pulumi`. A CLI installed elsewhere
+ * gets a folder of that shape with a link to it.
+ */
+export function commandRoot(pulumi: string): string {
+  if (path.basename(path.dirname(pulumi)) === "bin") return path.dirname(path.dirname(pulumi));
+  const root = path.join(os.tmpdir(), `switchyard-pulumi-${createHash("sha256").update(pulumi).digest("hex").slice(0, 12)}`);
+  const link = path.join(root, "bin", "pulumi");
+  if (!fs.existsSync(link)) {
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(pulumi, link);
+  }
+  return root;
+}
+
+/** `postgres://user:secret@host/db` as `postgres://user:***@host/db`: a backend URL may carry a password. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):[^@/]*@/i, "$1:***@");
 }

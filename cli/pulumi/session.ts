@@ -6,56 +6,22 @@ import type { StackConfig } from "../../model/config/settings";
 import { configContext, switchyardKeys, type ConfigContext } from "../../model/config/context";
 import { parseServicesOutput, type ServicesOutput } from "../../model/status";
 import type { ConfigChange } from "../edits/releaseEdits";
-import { PolicyViolationError, UpdateFailedError, type PolicyFinding } from "./errors";
-import { runPulumi, type PulumiEnvironment } from "./process";
+import type { ConfigValue, RecordedUpdate } from "../edits/staleness";
+import { UpdateFailedError, type PolicyFinding } from "./errors";
+import { changesSomething, isClusterObject, PolicyFindings } from "./events";
+import { commandRoot, redactUrl, runPulumi, type PulumiEnvironment } from "./process";
 import { readStackFile, replaceStackFile, restoreStackFile, type StackFileReading } from "./stackFile";
 
 /**
- * The `pulumi config` command for one change. A secret goes in through stdin,
- * never on the command line, where any process list would show it.
+ * The `pulumi config` command for one change, with `flags` (such as
+ * `--config-file`) before the key. A secret goes in through stdin, never on
+ * the command line, where any process list would show it.
  */
-export function configCommand(change: ConfigChange): { readonly args: readonly string[]; readonly input?: string } {
+export function configCommand(change: ConfigChange, flags: readonly string[] = []): { readonly args: readonly string[]; readonly input?: string } {
   // `--` ends the flags: a key or value such as `-Xmx512m` is data, not an option.
-  if (change.set === undefined) return { args: ["config", "rm", "--path", "--", change.key] };
-  if (change.set.type === "secret") return { args: ["config", "set", "--path", "--secret", "--raw", "--", change.key], input: change.set.value };
-  return { args: ["config", "set", "--path", "--type", change.set.type, "--", change.key, String(change.set.value)] };
-}
-
-/** An engine event that shows a resource was created, updated, deleted or replaced, or that an operation on one failed part-way. */
-function changesSomething(event: EngineEvent): boolean {
-  if (event.resOpFailedEvent !== undefined) return true;
-  const op = event.resOutputsEvent?.metadata.op;
-  return op !== undefined && op !== "same" && op !== "read" && op !== "refresh";
-}
-
-/** The policy findings of one preview or update. */
-class PolicyFindings {
-  private readonly findings: PolicyFinding[] = [];
-
-  constructor(private readonly onAdvisory: ((finding: PolicyFinding) => void) | undefined) {}
-
-  collect(event: EngineEvent): void {
-    const policy = event.policyEvent;
-    if (policy === undefined) return;
-    const finding: PolicyFinding = {
-      policy: policy.policyName,
-      enforcement: policy.enforcementLevel === "mandatory" ? "mandatory" : "advisory",
-      ...(policy.resourceUrn === undefined ? {} : { resource: policy.resourceUrn.split("::").pop()! }),
-      message: policy.message.trim(),
-    };
-    this.findings.push(finding);
-    if (finding.enforcement === "advisory") this.onAdvisory?.(finding);
-  }
-
-  /** The error that refuses the change, when a mandatory policy was violated. */
-  refusal(): PolicyViolationError | undefined {
-    const mandatory = this.findings.filter((finding) => finding.enforcement === "mandatory");
-    return mandatory.length === 0 ? undefined : new PolicyViolationError(mandatory);
-  }
-}
-
-function isClusterObject(type: string): boolean {
-  return !type.startsWith("switchyard:") && !type.startsWith("pulumi:");
+  if (change.set === undefined) return { args: ["config", "rm", "--path", ...flags, "--", change.key] };
+  if (change.set.type === "secret") return { args: ["config", "set", "--path", "--secret", "--raw", ...flags, "--", change.key], input: change.set.value };
+  return { args: ["config", "set", "--path", "--type", change.set.type, ...flags, "--", change.key, String(change.set.value)] };
 }
 
 /** The stack config as read: raw `switchyard:*` values, the facts around them, and the parsed, validated config. */
@@ -65,6 +31,8 @@ export interface CurrentConfig {
   readonly config: StackConfig;
   /** `kubernetes:kubeconfig` of the stack, if set. */
   readonly kubeconfig?: string;
+  /** Every value of the stack file, namespaced keys, as Pulumi reports them. */
+  readonly values: Readonly<Record<string, ConfigValue>>;
 }
 
 /** The policy pack every preview and update runs, and the stack's configuration of it. */
@@ -106,12 +74,14 @@ export class StackSession {
     readonly environment: PulumiEnvironment,
     private readonly stack: Stack,
     private readonly policy: PolicyCheck | undefined,
+    private readonly operator: string | undefined,
   ) {}
 
-  static async open(environment: PulumiEnvironment, stackName: string, policy?: PolicyCheck): Promise<StackSession> {
+  /** `operator` is recorded with every update's message, e.g. `checkout: canary 5% to green (by ann@laptop)`. */
+  static async open(environment: PulumiEnvironment, stackName: string, policy?: PolicyCheck, operator?: string): Promise<StackSession> {
     const projectDir = environment.projectDir;
     // Its version is the environment's business (the sandbox pins its own build): checking it would cost one more process start per command.
-    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(environment.pulumi)), skipVersionCheck: true });
+    const pulumiCommand = await PulumiCommand.get({ root: commandRoot(environment.pulumi), skipVersionCheck: true });
     const envVars = Object.fromEntries(
       Object.entries(environment.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
@@ -121,7 +91,13 @@ export class StackSession {
     ).catch((error: unknown) => {
       throw new Error(`stack ${stackName} of ${projectDir} cannot be selected: ${error instanceof Error ? error.message : String(error)}`);
     });
-    return new StackSession(stackName, environment, stack, policy);
+    return new StackSession(stackName, environment, stack, policy, operator);
+  }
+
+  /** Which CLI and which backend this session acts through, for the operator to see; credentials in the URL are hidden. */
+  async describe(): Promise<{ readonly pulumi: string; readonly backend: string }> {
+    const { url } = await this.stack.workspace.whoAmI();
+    return { pulumi: this.environment.pulumi, backend: url === undefined ? "unknown" : redactUrl(url) };
   }
 
   get projectDir(): string {
@@ -137,7 +113,7 @@ export class StackSession {
     const raw = switchyardKeys(values);
     const context = configContext(all, (key) => all[key]?.secret === true);
     const kubeconfig = all["kubernetes:kubeconfig"]?.value;
-    return { raw, context, config: parseStackConfig(raw, context), ...(kubeconfig === undefined ? {} : { kubeconfig }) };
+    return { raw, context, values: all, config: parseStackConfig(raw, context), ...(kubeconfig === undefined ? {} : { kubeconfig }) };
   }
 
   private get stackFile(): string {
@@ -156,8 +132,8 @@ export class StackSession {
     const staged = path.join(stagingDir, `Pulumi.${this.stackName}.${process.pid}.yaml`);
     fs.writeFileSync(staged, reading.content);
     for (const change of changes) {
-      const { args, input } = configCommand(change);
-      runPulumi(this.environment, [...args, "--config-file", staged, "--stack", this.stackName, "--non-interactive"], input === undefined ? {} : { input });
+      const { args, input } = configCommand(change, ["--config-file", staged, "--stack", this.stackName, "--non-interactive"]);
+      runPulumi(this.environment, args, input === undefined ? {} : { input });
     }
     return staged;
   }
@@ -186,6 +162,15 @@ export class StackSession {
   private requireReading(): StackFileReading {
     if (this.reading === undefined) throw new Error("internal: the stack config must be read before it is changed");
     return this.reading;
+  }
+
+  /** How to clear a stack lock that no running update holds any more (a killed process leaves one behind). */
+  private lockHint(reason: string): string {
+    if (!/currently locked/.test(reason)) return "";
+    return (
+      `\nthe lock above names the user, host and process holding it. If that update is still running, wait for it; ` +
+      `if it is gone (killed, lost terminal), clear the lock with: pulumi cancel --stack ${this.stackName} --yes, then run the command again`
+    );
   }
 
   private policyOptions(): { policyPacks?: string[]; policyPackConfigs?: string[] } {
@@ -228,7 +213,7 @@ export class StackSession {
     let changedAnything = false;
     try {
       const result = await this.stack.up({
-        message,
+        message: this.operator === undefined ? message : `${message} (by ${this.operator})`,
         ...this.policyOptions(),
         ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -242,7 +227,7 @@ export class StackSession {
       const refusal = findings.refusal();
       if (refusal !== undefined && !changedAnything) throw refusal;
       const reason = refusal?.message ?? (error instanceof Error ? error.message : String(error));
-      throw new UpdateFailedError(`pulumi up failed: ${reason}`, changedAnything);
+      throw new UpdateFailedError(`pulumi up failed: ${reason}${this.lockHint(reason)}`, changedAnything);
     }
   }
 
@@ -251,9 +236,18 @@ export class StackSession {
     return parseServicesOutput(outputs.services?.value);
   }
 
-  /** The stack's most recent update, if it has one. */
-  async lastUpdate(): Promise<UpdateSummary | undefined> {
-    return (await this.stack.history(1, 1, false))[0];
+  /** The stack's most recent updates with the config each ran with, newest first. */
+  async recentUpdates(limit: number): Promise<RecordedUpdate[]> {
+    const updates = await this.stack.history(limit, 1, false);
+    return updates.map((update) => ({
+      version: update.version,
+      kind: update.kind,
+      result: update.result,
+      message: update.message,
+      // Typed as a Date, delivered as the JSON text.
+      startTime: new Date(update.startTime).toISOString(),
+      config: update.config ?? {},
+    }));
   }
 
   /** Every update of the stack, newest first; the CLI would otherwise return only the last page. */

@@ -1,4 +1,6 @@
+import { namespacedKey } from "../../model/config/keys";
 import { COLORS, serviceSchema, slotSchema, type Color } from "../../model/config/schema";
+import { leafValues } from "../edits/staleness";
 import { trafficWeights } from "../../model/traffic";
 
 /** One stack update as the history holds it, reduced to plain data. */
@@ -23,6 +25,12 @@ export interface HistoryRow extends ServiceState {
   readonly update: number;
   readonly time: string;
   readonly result: string;
+  /**
+   * What the update changed in the service's config, derived from the config
+   * the stack history keeps, e.g. `canary 0 -> 25`: true whoever made the
+   * update and however, where the message is whatever its author wrote.
+   */
+  readonly changes: readonly string[];
   readonly message: string;
 }
 
@@ -33,15 +41,19 @@ export interface HistoryRow extends ServiceState {
 export function releaseHistory(updates: readonly StackUpdate[], service: string): HistoryRow[] {
   const rows: HistoryRow[] = [];
   let previous: string | undefined;
+  let previousLeaves: ReadonlyMap<string, string> | undefined;
   const chronological = [...updates].sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
   for (const [index, update] of chronological.entries()) {
     if (update.kind !== "update") continue;
     const state = serviceState(update.servicesConfig, service);
     if (state === undefined) continue;
+    const leaves = serviceLeaves(update.servicesConfig!, service);
+    const changes = previousLeaves === undefined ? ["first deployed"] : configChanges(previousLeaves, leaves);
+    previousLeaves = leaves;
     const key = JSON.stringify(state);
     if (key === previous && update.result === "succeeded") continue;
     previous = key;
-    rows.push({ update: index + 1, time: update.startTime.toISOString(), result: update.result, message: update.message, ...state });
+    rows.push({ update: index + 1, time: update.startTime.toISOString(), result: update.result, changes, message: update.message, ...state });
   }
   return rows;
 }
@@ -76,11 +88,31 @@ function serviceState(servicesConfig: string | undefined, service: string): Serv
   return { live, weights: trafficWeights(live, canary), versions };
 }
 
+/** The service's own config keys (`canary`, `green.version`, ...) and their values in one update. */
+function serviceLeaves(servicesConfig: string, service: string): Map<string, string> {
+  const prefix = `services.${service}.`;
+  const leaves = leafValues({ [namespacedKey("services")]: { value: servicesConfig } });
+  return new Map([...leaves].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+}
+
+/** `canary 0 -> 25`, one per key that differs, in key order. */
+function configChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+  const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const shown = (value: string | undefined) => (value === undefined ? "(none)" : value.replace(/^"(.*)"$/, "$1"));
+  return keys.filter((key) => before.get(key) !== after.get(key)).map((key) => `${key} ${shown(before.get(key))} -> ${shown(after.get(key))}`);
+}
+
 export function formatHistory(rows: readonly HistoryRow[]): string {
-  const header = `${"#".padEnd(4)}  ${"time".padEnd(20)}  ${"result".padEnd(10)}  ${"blue".padEnd(14)}  ${"green".padEnd(14)}  message`;
+  const header = `${"#".padEnd(4)}  ${"time".padEnd(20)}  ${"result".padEnd(10)}  ${"blue".padEnd(14)}  ${"green".padEnd(14)}  change (message)`;
   const lines = rows.map((row) => {
     const cells = COLORS.map((color) => (row.versions[color] === undefined ? "-" : `${row.versions[color]} ${row.weights[color]}%`));
-    return `${String(row.update).padEnd(4)}  ${row.time.slice(0, 19).replace("T", " ").padEnd(20)}  ${row.result.padEnd(10)}  ${cells[0]!.padEnd(14)}  ${cells[1]!.padEnd(14)}  ${row.message}`;
+    return `${String(row.update).padEnd(4)}  ${row.time.slice(0, 19).replace("T", " ").padEnd(20)}  ${row.result.padEnd(10)}  ${cells[0]!.padEnd(14)}  ${cells[1]!.padEnd(14)}  ${describeRow(row)}`;
   });
   return [header, ...lines].join("\n");
+}
+
+/** The derived change first; the recorded message, which may be anything (a git commit's subject, say), beside it. */
+function describeRow(row: HistoryRow): string {
+  const change = row.changes.length === 0 ? "no config change" : row.changes.join(", ");
+  return row.message === "" ? change : `${change} (message: ${row.message})`;
 }

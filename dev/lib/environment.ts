@@ -18,6 +18,14 @@ import { binDir, ENGINE, isBuilt, KUBERNETES_PROVIDER, KUBERNETES_PROVIDER_VERSI
 export const LOCAL_PASSPHRASE = "switchyard-local-stacks";
 
 /** The sandbox's Pulumi: our CLI build, a file backend in the clone, a plugin cache of our own. */
+/** The sandbox's passphrase in a file of its own (mode 0600), for shells that run the built pulumi by hand. */
+export function localPassphraseFile(): string {
+  const file = path.join(LOCAL_DIR, "local-passphrase");
+  fs.mkdirSync(LOCAL_DIR, { recursive: true });
+  fs.writeFileSync(file, LOCAL_PASSPHRASE, { mode: 0o600 });
+  return file;
+}
+
 export interface SandboxEnvironment extends PulumiEnvironment {
   /** Pulumi's home: plugin cache, workspace settings. */
   readonly pulumiHome: string;

@@ -10,7 +10,7 @@ function current(mutate: (service: Record<string, any>) => void = () => {}, secr
   mutate(raw.services.checkout);
   if (secrets !== undefined) raw.secrets = { checkout: secrets };
   const context = { secretKeys: secrets === undefined ? [] : ["secrets"], renderMode: false };
-  return { raw, context, config: parseStackConfig(raw, context) };
+  return { raw, context, values: {}, config: parseStackConfig(raw, context) };
 }
 
 const checkout = (config: CurrentConfig) => findService(config.config, "checkout");

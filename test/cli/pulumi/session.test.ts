@@ -19,8 +19,7 @@ describe("the pulumi config command a staged change becomes", () => {
   });
 
   it.each(["-Xmx512m", "-hotfix", "--force"])("passes a value starting with a dash (%s) after --, as data, not as a flag", (value) => {
-    const { args } = configCommand({ key: "services.checkout.green.env.JAVA_OPTS", set: { type: "string", value } });
-    expect(args.indexOf("--")).toBeLessThan(args.indexOf(value));
-    expect(args.slice(args.indexOf("--") + 1)).toEqual(["services.checkout.green.env.JAVA_OPTS", value]);
+    const { args } = configCommand({ key: "services.checkout.green.env.JAVA_OPTS", set: { type: "string", value } }, ["--stack", "dev"]);
+    expect(args).toEqual(["config", "set", "--path", "--type", "string", "--stack", "dev", "--", "services.checkout.green.env.JAVA_OPTS", value]);
   });
 });

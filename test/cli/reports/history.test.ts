@@ -42,7 +42,22 @@ describe("a service's release history from the stack history", () => {
 
   it("prints one line per row", () => {
     const text = formatHistory(releaseHistory(updates, "checkout"));
-    expect(text.split("\n")[0]).toMatch(/^#\s+time\s+result\s+blue\s+green\s+message$/);
-    expect(text.split("\n")[3]).toBe("3     2026-11-23 10:03:00   succeeded   1.4.2 95%       1.5.0 5%        checkout: canary 5% to green");
+    expect(text.split("\n")[0]).toMatch(/^#\s+time\s+result\s+blue\s+green\s+change \(message\)$/);
+    expect(text.split("\n")[3]).toBe(
+      "3     2026-11-23 10:03:00   succeeded   1.4.2 95%       1.5.0 5%        canary 0 -> 5 (message: checkout: canary 5% to green)",
+    );
+  });
+
+  it("derives each update's change from the config the history keeps, whatever its message says", () => {
+    const handRun = [
+      update(1, checkout("blue", 0, "1.4.2", "1.5.0")),
+      update(2, checkout("blue", 25, "1.4.2", "1.5.0"), "compare: a service with one color is refused"),
+      update(3, checkout("green", 0, "1.4.2", "1.6.0"), "checkout: promote"),
+    ];
+    expect(releaseHistory(handRun, "checkout").map((row) => row.changes)).toEqual([
+      ["first deployed"],
+      ["canary 0 -> 25"],
+      ["canary 25 -> 0", "green.version 1.5.0 -> 1.6.0", "live blue -> green"],
+    ]);
   });
 });

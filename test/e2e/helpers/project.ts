@@ -28,8 +28,10 @@ export class TestProject {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-"));
     copyProgram(this.dir);
     // In render mode the provider would still use a cluster of the default kubeconfig, and then render at preview already.
-    const baseEnv = target === "render" ? { ...process.env, KUBECONFIG: "/dev/null" } : process.env;
-    this.environment = pulumiEnvironment({ projectDir: this.dir, baseEnv });
+    const renderEnv = target === "render" ? { KUBECONFIG: "/dev/null" } : {};
+    // Only the sandbox's dev stack uses the published local passphrase; any other stack brings its own, as a team's would.
+    const passphrase = stack === "dev" ? {} : { PULUMI_CONFIG_PASSPHRASE: `e2e-${path.basename(this.dir)}` };
+    this.environment = pulumiEnvironment({ projectDir: this.dir, baseEnv: { ...process.env, ...renderEnv, ...passphrase } });
     this.quickPulumi(["stack", "init"]);
     this.namespace = target === "render" ? "shop" : `e2e-${path.basename(this.dir).split("-").pop()!.toLowerCase()}`;
     if (target === "render") {

@@ -1,0 +1,26 @@
+import { backendAhead, describeStaleKey, leafValues, StaleStackFileError } from "../edits/staleness";
+import type { CommandContext } from "../context/options";
+import type { CurrentConfig, StackSession } from "../pulumi/session";
+
+/** Updates of the history the guard reads: a key whose old value is further back counts as an edit not yet applied. */
+const HISTORY_DEPTH = 50;
+
+/**
+ * Before a command changes anything: refuses when the backend holds newer
+ * values than this clone's stack file (someone else released since this
+ * clone was last pulled). `--allow-stale` overrides, saying what it overwrites.
+ */
+export async function refuseIfBackendAhead(context: CommandContext, session: StackSession, current: CurrentConfig): Promise<void> {
+  const stale = backendAhead(await session.recentUpdates(HISTORY_DEPTH), leafValues(current.values));
+  if (stale.length === 0) return;
+  const keys = stale.map((key) => `  ${describeStaleKey(key)}`).join("\n");
+  const file = `Pulumi.${session.stackName}.yaml`;
+  if (context.options.allowStale) {
+    context.reporter.line(`--allow-stale: overwriting what the backend holds for stack ${session.stackName} with this ${file}:\n${keys}`);
+    return;
+  }
+  throw new StaleStackFileError(
+    `the backend is ahead of this clone's ${file}: someone else changed stack ${session.stackName} since this file was last pulled:\n${keys}\n` +
+      `pull the latest ${file} (git pull) and run the command again; --allow-stale overwrites the backend's values with this file's`,
+  );
+}

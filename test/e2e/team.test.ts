@@ -1,0 +1,129 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { PROJECT_ROOT } from "../../dev/lib/toolchain";
+import { liveWeights } from "./helpers/cluster";
+import { Operator } from "./helpers/operator";
+
+/**
+ * Two infrastructure engineers, two clones, one shared state backend, the
+ * team's own passphrase: switchyard outside its sandbox, through the real CLI
+ * on the local cluster.
+ */
+describe("switchyard for a team: the operators' own Pulumi, one shared backend", () => {
+  const STACK = "staging";
+  const PASSPHRASE = `team-${Math.random().toString(36).slice(2)}`;
+  let stateDir: string;
+  let backendUrl: string;
+  let ann: Operator;
+  let bob: Operator;
+  const namespace = `e2e-team-${Math.random().toString(36).slice(2, 8)}`;
+
+  beforeAll(async () => {
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-team-state-"));
+    backendUrl = `file://${stateDir}`;
+    ann = new Operator("ann", STACK, backendUrl, PASSPHRASE);
+    await ann.initStack(namespace);
+    const first = await ann.switchyard(["status"]);
+    expect(first.status, first.stderr).toBe(0);
+    expect((await ann.pulumiOk(["up", "--yes", "--skip-preview"])).status).toBe(0);
+    bob = ann.cloneFor("bob", backendUrl, PASSPHRASE);
+  });
+  afterAll(async () => {
+    await ann?.pulumi(["destroy", "--yes", "--skip-preview"]);
+    ann?.remove();
+    bob?.remove();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it("acts on the operator's backend with their CLI, says which in status, and leaves the sandbox's files alone", async () => {
+    const status = await ann.switchyard(["status"]);
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`stack ${STACK} · pulumi ${ann.env.SWITCHYARD_PULUMI} · backend ${backendUrl}`);
+    expect(fs.readdirSync(path.join(ann.dir, ".switchyard", "state"))).toEqual([]);
+  });
+
+  it("one operator's release is what the other's status and history show, with who made it", async () => {
+    expect((await ann.switchyard(["canary", "checkout", "25", "--yes"])).status).toBe(0);
+    const status = await bob.switchyard(["--json", "status"]);
+    expect(status.status, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout).services).toContainEqual(expect.objectContaining({ service: "checkout", canary: 25 }));
+    const history = await bob.switchyard(["history", "checkout"]);
+    expect(history.stdout).toMatch(/canary 0 -> 25 \(message: checkout: canary 25% to green \(by ann\)\)/);
+  });
+
+  it("a stale clone is refused before it can undo a colleague's release, and names who changed what", async () => {
+    const before = fs.readFileSync(bob.stackFile, "utf8");
+    const refused = await bob.switchyard(["canary", "checkout", "5", "--yes"]);
+    expect(refused.status, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`the backend is ahead of this clone's Pulumi.${STACK}.yaml`);
+    expect(refused.stderr).toMatch(/services\.checkout\.canary: backend 25, this file 0 \("checkout: canary 25% to green \(by ann\)", 20\d\d-/);
+    expect(refused.stderr).toContain("git pull");
+    expect(fs.readFileSync(bob.stackFile, "utf8")).toBe(before);
+    expect(liveWeights(namespace, "checkout")).toEqual({ blue: 75, green: 25 });
+
+    bob.pullFrom(ann);
+    const afterPull = await bob.switchyard(["rollback", "checkout", "--yes"]);
+    expect(afterPull.status, afterPull.stderr).toBe(0);
+    expect(liveWeights(namespace, "checkout")).toEqual({ blue: 100, green: 0 });
+    ann.pullFrom(bob);
+  });
+
+  it("two operators moving the stack at the same moment: one wins, the other fails and leaves no config change behind", async () => {
+    const [annFile, bobFile] = [fs.readFileSync(ann.stackFile, "utf8"), fs.readFileSync(bob.stackFile, "utf8")];
+    const results = await Promise.all([ann.switchyard(["canary", "checkout", "5", "--yes"]), bob.switchyard(["canary", "checkout", "25", "--yes"])]);
+    const winners = results.filter((result) => result.status === 0);
+    expect(winners, results.map((result) => result.stderr).join("\n---\n")).toHaveLength(1);
+    const loser = results.find((result) => result.status !== 0)!;
+    // Whichever came second either met the winner's lock, or (if the winner had finished) the stale-clone guard.
+    expect(loser.stderr).toMatch(/currently locked by 1 lock\(s\)[\s\S]*back as it was|the backend is ahead of this clone's/);
+    const loserIsAnn = results[0]!.status !== 0;
+    expect(fs.readFileSync(loserIsAnn ? ann.stackFile : bob.stackFile, "utf8")).toBe(loserIsAnn ? annFile : bobFile);
+    expect(liveWeights(namespace, "checkout").green).toBe(loserIsAnn ? 25 : 5);
+  });
+
+  it("refuses, in one line naming the setting, a stack with the passphrase provider and no passphrase, and a pulumi that is not there", async () => {
+    const noPassphrase = await ann.switchyard(["canary", "checkout", "5", "--yes"], { PULUMI_CONFIG_PASSPHRASE: undefined });
+    expect(noPassphrase.status).toBe(2);
+    expect(noPassphrase.stderr).toContain(`stack ${STACK} uses the passphrase secrets provider`);
+    expect(noPassphrase.stderr).toContain("set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE");
+    const noCli = await ann.switchyard(["status"], { SWITCHYARD_PULUMI: "/nonexistent/pulumi" });
+    expect(noCli.status).toBe(2);
+    expect(noCli.stderr.trim()).toBe('switchyard: SWITCHYARD_PULUMI: got "/nonexistent/pulumi"; allowed: the path of an executable pulumi CLI');
+  });
+
+  it("the CI recipe: the workflow's switchyard check step, run as written, reports a change as Markdown and gates on the policy pack", async () => {
+    const workflow = parse(fs.readFileSync(path.join(PROJECT_ROOT, ".github/workflows/switchyard-check.yml"), "utf8"));
+    const step = workflow.jobs.check.steps.find((candidate: { name?: string }) => candidate.name === "switchyard check");
+    const [, commandLine, reportFile] = /^npx switchyard (.+?) > (\S+)$/.exec(step.run.replace("${{ matrix.stack }}", STACK))!;
+    expect(reportFile).toBe("switchyard-check.md");
+    const check = () => ann.switchyard(commandLine!.split(" "), { SWITCHYARD_OPERATOR: "github-actions/ann" });
+
+    const policyConfig = path.join(ann.dir, "policy", `config.${STACK}.json`);
+    fs.mkdirSync(path.dirname(policyConfig), { recursive: true });
+    fs.writeFileSync(policyConfig, JSON.stringify({ weights: { enforcementLevel: "mandatory", allowedCanaryWeights: [0, 5, 25, 50, 100] } }));
+    const committed = fs.readFileSync(ann.stackFile, "utf8");
+    const deployedGreen = liveWeights(namespace, "checkout").green;
+    try {
+      await ann.pulumiOk(["config", "set", "--path", "switchyard:services.checkout.canary", "50"]);
+      const passing = await check();
+      expect(passing.status, passing.stderr).toBe(0);
+      expect(passing.stdout).toContain(`## switchyard check: stack \`${STACK}\` ✅ can be applied`);
+      expect(passing.stdout).toContain(`- checkout: blue ${100 - deployedGreen} -> 50, green ${deployedGreen} -> 50`);
+      expect(passing.stdout).toContain("| update | VirtualService | checkout-virtualservice |");
+
+      await ann.pulumiOk(["config", "set", "--path", "switchyard:services.checkout.canary", "10"]);
+      const refused = await check();
+      expect(refused.status).toBe(2);
+      expect(refused.stdout).toContain(`## switchyard check: stack \`${STACK}\` ❌ refused`);
+      expect(refused.stdout).toContain("policy weights (mandatory) on checkout-virtualservice");
+      // A check changes nothing: not the cluster, not the stack's history.
+      expect(liveWeights(namespace, "checkout").green).toBe(deployedGreen);
+    } finally {
+      fs.writeFileSync(ann.stackFile, committed);
+      fs.rmSync(policyConfig);
+    }
+  });
+});
