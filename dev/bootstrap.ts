@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { BootstrapError, buildComponent, goVersion } from "./lib/goBuild";
 import { cacheRoot, COMPONENTS, componentDir, isBuilt, type Component } from "./lib/toolchain";
 import { installKubernetesProvider, pulumiEnvironment } from "./lib/environment";
+import { ensurePostgres } from "./lib/postgres";
 import { ensurePrometheus } from "./lib/prometheus";
 
 const log = (line: string) => console.log(`[bootstrap] ${line}`);
@@ -31,6 +32,8 @@ if (require.main === module) {
     bootstrap();
     // `npm run bootstrap` (which npm test runs) also sets up what only the tests use.
     ensurePrometheus(log);
+    // The team state backend's tests and `npm run backend` run Debian's PostgreSQL.
+    ensurePostgres(log);
     log(`toolchain ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error(`[bootstrap] ${error instanceof BootstrapError ? error.message : String(error)}`);

@@ -63,7 +63,10 @@ export function commandRoot(pulumi: string): string {
   return root;
 }
 
-/** `postgres://user:secret@host/db` as `postgres://user:***@host/db`: a backend URL may carry a password. */
+/** What stands for a password wherever one would be printed. */
+export const REDACTED = "****";
+
+/** `postgres://user:secret@host/db` as `postgres://user:****@host/db`: a backend URL may carry a password. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):[^@/]*@/i, "$1:***@");
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, `$1:${REDACTED}@`);
 }
