@@ -5,6 +5,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { REDACTED, redactUrl } from "../../cli/pulumi/process";
+import { installDebianPackage } from "./debianPackage";
 import { BootstrapError } from "./goBuild";
 import { LOCAL_DIR } from "./environment";
 
@@ -179,25 +180,9 @@ export function ensurePostgres(log: (line: string) => void): PostgresBinaries {
     log(`postgresql: installed (${found.major}, ${found.binDir})`);
     return found;
   }
-  const started = Date.now();
-  log("postgresql: installing Debian's package with apt-get");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const install = () =>
-    spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "postgresql"], { env, encoding: "utf8", stdio: "pipe" });
-  let result = install();
-  if (result.status !== 0 && /Unable to locate package/.test(result.stderr)) {
-    log("postgresql: package lists are empty or stale; running apt-get update");
-    spawnSync("apt-get", ["update"], { env, stdio: "inherit" });
-    result = install();
-  }
-  const installed = findPostgres();
-  if (result.error !== undefined || result.status !== 0 || installed === undefined) {
-    throw new BootstrapError(
-      `could not install PostgreSQL with apt-get (needs root and Debian's package lists): ${result.error?.message ?? result.stderr.trim().split("\n").slice(-3).join(" ")}\n` +
-        "install it yourself with: apt-get install postgresql",
-    );
-  }
-  log(`postgresql: installed ${installed.major} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  installDebianPackage("postgresql", () => findPostgres() !== undefined, log);
+  const installed = findPostgres()!;
+  log(`postgresql: ${installed.major} in ${installed.binDir}`);
   return installed;
 }
 

@@ -1,6 +1,5 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { BootstrapError } from "./goBuild";
+import { installDebianPackage } from "./debianPackage";
 
 /** Debian's `prometheus` package puts the server here. */
 export const PROMETHEUS = "/usr/bin/prometheus";
@@ -15,22 +14,5 @@ export function ensurePrometheus(log: (line: string) => void): void {
     log(`prometheus: installed (${PROMETHEUS})`);
     return;
   }
-  const started = Date.now();
-  log("prometheus: installing Debian's package with apt-get");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const install = () =>
-    spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "prometheus"], { env, encoding: "utf8", stdio: "pipe" });
-  let result = install();
-  if (result.status !== 0 && /Unable to locate package/.test(result.stderr)) {
-    log("prometheus: package lists are empty or stale; running apt-get update");
-    spawnSync("apt-get", ["update"], { env, stdio: "inherit" });
-    result = install();
-  }
-  if (result.error !== undefined || result.status !== 0 || !fs.existsSync(PROMETHEUS)) {
-    throw new BootstrapError(
-      `could not install Prometheus with apt-get (needs root and Debian's package lists): ${result.error?.message ?? result.stderr.trim().split("\n").slice(-3).join(" ")}\n` +
-        "install it yourself with: apt-get install prometheus",
-    );
-  }
-  log(`prometheus: installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  installDebianPackage("prometheus", () => fs.existsSync(PROMETHEUS), log);
 }

@@ -1,29 +1,30 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startTemporaryBackend, type BackendInstance } from "../../dev/lib/postgres";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../../dev/lib/toolchain";
 import { liveWeights } from "./helpers/cluster";
 import { Operator } from "./helpers/operator";
 
 /**
- * Two infrastructure engineers, two clones, one shared state backend, the
- * team's own passphrase: switchyard outside its sandbox, through the real CLI
- * on the local cluster.
+ * Two infrastructure engineers, two clones, one shared PostgreSQL state
+ * backend, the team's own passphrase: switchyard outside its sandbox, through
+ * the real CLI on the local cluster.
  */
-describe("switchyard for a team: the operators' own Pulumi, one shared backend", () => {
+describe("switchyard for a team: the operators' own Pulumi, one shared PostgreSQL backend", () => {
   const STACK = "staging";
   const PASSPHRASE = `team-${Math.random().toString(36).slice(2)}`;
-  let stateDir: string;
+  let backend: BackendInstance;
   let backendUrl: string;
   let ann: Operator;
   let bob: Operator;
   const namespace = `e2e-team-${Math.random().toString(36).slice(2, 8)}`;
 
   beforeAll(async () => {
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-team-state-"));
-    backendUrl = `file://${stateDir}`;
+    backend = await startTemporaryBackend();
+    // The password stays in a pgpass file: the CLI prints its backend URL as given in some errors.
+    backendUrl = backend.passfileUrl;
     ann = new Operator("ann", STACK, backendUrl, PASSPHRASE);
     await ann.initStack(namespace);
     const first = await ann.switchyard(["status"]);
@@ -35,7 +36,7 @@ describe("switchyard for a team: the operators' own Pulumi, one shared backend",
     await ann?.pulumi(["destroy", "--yes", "--skip-preview"]);
     ann?.remove();
     bob?.remove();
-    fs.rmSync(stateDir, { recursive: true, force: true });
+    backend?.remove();
   });
 
   it("acts on the operator's backend with their CLI, says which in status, and leaves the sandbox's files alone", async () => {
@@ -82,6 +83,9 @@ describe("switchyard for a team: the operators' own Pulumi, one shared backend",
     const loserIsAnn = results[0]!.status !== 0;
     expect(fs.readFileSync(loserIsAnn ? ann.stackFile : bob.stackFile, "utf8")).toBe(loserIsAnn ? annFile : bobFile);
     expect(liveWeights(namespace, "checkout").green).toBe(loserIsAnn ? 25 : 5);
+    // The loser pulls the winner's stack file, as the refusal told them to.
+    if (loserIsAnn) ann.pullFrom(bob);
+    else bob.pullFrom(ann);
   });
 
   it("refuses, in one line naming the setting, a stack with the passphrase provider and no passphrase, and a pulumi that is not there", async () => {
@@ -125,5 +129,45 @@ describe("switchyard for a team: the operators' own Pulumi, one shared backend",
       fs.writeFileSync(ann.stackFile, committed);
       fs.rmSync(policyConfig);
     }
+  });
+
+  it("PostgreSQL stopped during an update: the update fails clearly, the state stays whole, and the recovery procedure converges", async () => {
+    const move = ann.switchyardAsync(["--json", "canary", "checkout", "25", "--yes"]);
+    await vi.waitFor(() => expect(move.stderrSoFar()).toContain("Updating ("), { timeout: 60_000, interval: 50 });
+    backend.stop("immediate");
+    const result = await move.done;
+    expect(result.status, result.stderr).toBe(1);
+    expect(JSON.parse(result.stdout).error).toMatch(/pulumi up failed/);
+    expect(result.stderr + result.stdout).not.toContain(backend.password);
+
+    backend.start();
+    // docs/operations.md, Recovering from an interrupted pulumi up: clear a lock the dead update may have left, then up.
+    await ann.pulumi(["cancel", "--yes"]);
+    expect((await ann.pulumiOk(["stack", "export"])).stdout).toMatch(/"deployment"/);
+    const again = await ann.switchyard(["canary", "checkout", "25", "--yes"], { SWITCHYARD_OPERATOR: "ann" });
+    expect(again.status, again.stderr).toBe(0);
+    expect((await ann.pulumi(["preview", "--expect-no-changes"])).status).toBe(0);
+    expect(liveWeights(namespace, "checkout")).toEqual({ blue: 75, green: 25 });
+    bob.pullFrom(ann);
+  });
+
+  it("a lock left by a killed process: the command names what holds it and how to clear it, and changes nothing", async () => {
+    const holder = ann.pulumiAsync(["up", "--yes", "--skip-preview"]);
+    await vi.waitFor(() => expect(backend.sql("SELECT key FROM pulumi_state WHERE key LIKE '%/.pulumi/locks/%'")).toContain("locks"), {
+      timeout: 60_000,
+      interval: 100,
+    });
+    process.kill(holder.pid, "SIGKILL");
+    await holder.done;
+    const before = fs.readFileSync(bob.stackFile, "utf8");
+    const blocked = await bob.switchyard(["canary", "checkout", "50", "--yes"]);
+    expect(blocked.status, blocked.stderr).toBe(1);
+    expect(blocked.stderr).toMatch(/currently locked by 1 lock\(s\)/);
+    expect(blocked.stderr).toContain(`clear the lock with: pulumi cancel --stack ${STACK} --yes`);
+    expect(fs.readFileSync(bob.stackFile, "utf8")).toBe(before);
+
+    await bob.pulumiOk(["cancel", "--yes"]);
+    expect((await bob.switchyard(["canary", "checkout", "50", "--yes"])).status).toBe(0);
+    expect(liveWeights(namespace, "checkout")).toEqual({ blue: 50, green: 50 });
   });
 });

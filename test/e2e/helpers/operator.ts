@@ -67,7 +67,12 @@ export class Operator {
   }
 
   pulumi(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<PulumiResult> {
-    return run(this.env.SWITCHYARD_PULUMI!, [...args, "--stack", this.stack, "--non-interactive"], this.dir, { ...this.env, ...env });
+    return this.pulumiAsync(args, env).done;
+  }
+
+  /** Starts `pulumi` without waiting, for runs that race or get killed. */
+  pulumiAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Running {
+    return start(this.env.SWITCHYARD_PULUMI!, [...args, "--stack", this.stack, "--non-interactive"], this.dir, { ...this.env, ...env });
   }
 
   async pulumiOk(args: readonly string[]): Promise<PulumiResult> {
@@ -77,8 +82,12 @@ export class Operator {
   }
 
   switchyard(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<PulumiResult> {
+    return this.switchyardAsync(args, env).done;
+  }
+
+  switchyardAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Running {
     const command = [path.join(PROJECT_ROOT, "bin", "switchyard.js"), "--cwd", this.dir, "--stack", this.stack, ...args];
-    return run(process.execPath, command, this.dir, { ...this.env, ...env });
+    return start(process.execPath, command, this.dir, { ...this.env, ...env });
   }
 
   remove(): void {
@@ -86,14 +95,22 @@ export class Operator {
   }
 }
 
-function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<PulumiResult> {
+/** A process an operator started: its pid, what it printed so far, and its outcome (killed by a signal counts as status 128). */
+export interface Running {
+  readonly pid: number;
+  stderrSoFar(): string;
+  readonly done: Promise<PulumiResult>;
+}
+
+function start(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Running {
   const child = spawn(command, [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));
   child.stderr.on("data", (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
+  const done = new Promise<PulumiResult>((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr }));
   });
+  return { pid: child.pid!, stderrSoFar: () => stderr, done };
 }
