@@ -39,6 +39,15 @@ function operatorSetup({ pulumiFlag, env, projectDir }: PulumiSetupFacts): strin
   return undefined;
 }
 
+/** Where the backend a `pulumi` run uses comes from, and its URL, for messages that must name the setting to change. */
+export function backendSetting(env: NodeJS.ProcessEnv, projectDir: string): { readonly setting: string; readonly url: string } | undefined {
+  if (env.PULUMI_BACKEND_URL) return { setting: "PULUMI_BACKEND_URL", url: env.PULUMI_BACKEND_URL };
+  const projectUrl = projectBackendUrl(projectDir);
+  if (projectUrl !== undefined) return { setting: "backend.url in Pulumi.yaml", url: projectUrl };
+  const loggedIn = loggedInBackend(env);
+  return loggedIn === undefined ? undefined : { setting: "pulumi login", url: loggedIn };
+}
+
 /** `backend.url` of the project's Pulumi.yaml, if set. */
 export function projectBackendUrl(projectDir: string): string | undefined {
   const file = path.join(projectDir, "Pulumi.yaml");

@@ -68,5 +68,10 @@ export const REDACTED = "****";
 
 /** `postgres://user:secret@host/db` as `postgres://user:****@host/db`: a backend URL may carry a password. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, `$1:${REDACTED}@`);
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^@/?#\s]*@/i, `$1:${REDACTED}@`);
+}
+
+/** Every URL in a text (a CLI's error, say) with its password hidden. */
+export function redactUrls(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^@/?#\s]*@/gi, `$1:${REDACTED}@`);
 }

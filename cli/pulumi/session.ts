@@ -9,7 +9,8 @@ import type { ConfigChange } from "../edits/releaseEdits";
 import type { ConfigValue, RecordedUpdate } from "../edits/staleness";
 import { UpdateFailedError, type PolicyFinding } from "./errors";
 import { changesSomething, isClusterObject, PolicyFindings } from "./events";
-import { commandRoot, redactUrl, runPulumi, type PulumiEnvironment } from "./process";
+import { backendSetting } from "./operator";
+import { commandRoot, redactUrl, redactUrls, runPulumi, type PulumiEnvironment } from "./process";
 import { readStackFile, replaceStackFile, restoreStackFile, type StackFileReading } from "./stackFile";
 
 /**
@@ -22,6 +23,26 @@ export function configCommand(change: ConfigChange, flags: readonly string[] = [
   if (change.set === undefined) return { args: ["config", "rm", "--path", ...flags, "--", change.key] };
   if (change.set.type === "secret") return { args: ["config", "set", "--path", "--secret", "--raw", ...flags, "--", change.key], input: change.set.value };
   return { args: ["config", "set", "--path", "--type", change.set.type, ...flags, "--", change.key, String(change.set.value)] };
+}
+
+/**
+ * A stack that cannot be selected, in one line: a backend that cannot be
+ * reached (down, wrong address, wrong password) names the setting it came
+ * from; a stack that does not exist says how to create it. Passwords in
+ * URLs never reach the message.
+ */
+function selectionError(stackName: string, environment: PulumiEnvironment, error: unknown): Error {
+  const text = error instanceof Error ? error.message : String(error);
+  const cause = redactUrls((/^error: (.+)$/m.exec(text)?.[1] ?? text.trim().split("\n").pop() ?? text).trim());
+  const backend = backendSetting(environment.env, environment.projectDir);
+  const where = backend === undefined ? "the default backend" : `the backend ${redactUrl(backend.url)} (from ${backend.setting})`;
+  if (/no stack named|stack '?[^ ]*'? not found|does not exist/i.test(cause)) {
+    return new Error(`stack ${stackName} does not exist in ${where}: create it with pulumi stack init ${stackName}, or choose another with --stack`);
+  }
+  if (/unable to open|connect|password authentication|no such host|dial tcp|timeout|refused|access denied|credentials/i.test(cause)) {
+    return new Error(`cannot use ${where}: ${cause}; check that address, that the server is up, and its credentials`);
+  }
+  return new Error(`stack ${stackName} of ${environment.projectDir} cannot be selected (${where}): ${cause}`);
 }
 
 /** The stack config as read: raw `switchyard:*` values, the facts around them, and the parsed, validated config. */
@@ -89,7 +110,7 @@ export class StackSession {
       { stackName, workDir: projectDir },
       { workDir: projectDir, pulumiCommand, envVars },
     ).catch((error: unknown) => {
-      throw new Error(`stack ${stackName} of ${projectDir} cannot be selected: ${error instanceof Error ? error.message : String(error)}`);
+      throw selectionError(stackName, environment, error);
     });
     return new StackSession(stackName, environment, stack, policy, operator);
   }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTemporaryBackend, type BackendInstance } from "../../dev/lib/postgres";
+import { backendUrl as postgresUrl, startTemporaryBackend, type BackendInstance } from "../../dev/lib/postgres";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../../dev/lib/toolchain";
 import { liveWeights } from "./helpers/cluster";
@@ -88,11 +88,23 @@ describe("switchyard for a team: the operators' own Pulumi, one shared PostgreSQ
     else bob.pullFrom(ann);
   });
 
-  it("refuses, in one line naming the setting, a stack with the passphrase provider and no passphrase, and a pulumi that is not there", async () => {
+  it("refuses, in one line naming the setting, a missing passphrase, a backend it cannot use, and a pulumi that is not there", async () => {
     const noPassphrase = await ann.switchyard(["canary", "checkout", "5", "--yes"], { PULUMI_CONFIG_PASSPHRASE: undefined });
     expect(noPassphrase.status).toBe(2);
     expect(noPassphrase.stderr).toContain(`stack ${STACK} uses the passphrase secrets provider`);
     expect(noPassphrase.stderr).toContain("set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE");
+    const before = fs.readFileSync(ann.stackFile, "utf8");
+    for (const [url, secret] of [
+      [postgresUrl({ port: backend.port, password: "not-the-password" }), "not-the-password"],
+      [postgresUrl({ port: 1, password: "unreachable-pw" }), "unreachable-pw"],
+    ] as const) {
+      const bad = await ann.switchyard(["canary", "checkout", "5", "--yes"], { PULUMI_BACKEND_URL: url });
+      expect(bad.status).toBe(1);
+      expect(bad.stderr.trim().split("\n"), bad.stderr).toHaveLength(1);
+      expect(bad.stderr).toMatch(/^switchyard: cannot use the backend postgres:\/\/switchyard:\*\*\*\*@127\.0\.0\.1:\d+\/switchyard_state\?sslmode=disable \(from PULUMI_BACKEND_URL\): .*; check that address, that the server is up, and its credentials/);
+      expect(bad.stderr).not.toContain(secret);
+    }
+    expect(fs.readFileSync(ann.stackFile, "utf8")).toBe(before);
     const noCli = await ann.switchyard(["status"], { SWITCHYARD_PULUMI: "/nonexistent/pulumi" });
     expect(noCli.status).toBe(2);
     expect(noCli.stderr.trim()).toBe('switchyard: SWITCHYARD_PULUMI: got "/nonexistent/pulumi"; allowed: the path of an executable pulumi CLI');
