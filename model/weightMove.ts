@@ -20,18 +20,21 @@ export type WeightMove =
     }
   | { readonly weightOnly: false; readonly reason: string };
 
+/** The reason given for an edit that leaves traffic where it is (a deploy): there is nothing to move first. */
+export const NO_WEIGHT_CHANGE = "the weights do not change";
+
 export function weightMove(before: StackConfig, after: StackConfig, serviceName: string): WeightMove {
   const old = before.services.find((s) => s.name === serviceName);
   const next = after.services.find((s) => s.name === serviceName);
   if (old === undefined || next === undefined) return { weightOnly: false, reason: `service ${serviceName} is not in both configs` };
+  const oldPlan = planService(old);
+  const newPlan = planService(next);
+  const changed = newPlan.colors.filter((color) => oldPlan.weights[color.color] !== color.weight);
+  if (changed.length === 0) return { weightOnly: false, reason: NO_WEIGHT_CHANGE };
   // Only live and canary may differ: they decide weights (and through them replicas, checked below) and nothing else.
   if (canonical(withoutTraffic(before, old)) !== canonical(withoutTraffic(after, next))) {
     return { weightOnly: false, reason: `the edit changes more than ${serviceKey(serviceName, "live")} and ${serviceKey(serviceName, "canary")}` };
   }
-  const oldPlan = planService(old);
-  const newPlan = planService(next);
-  const changed = newPlan.colors.filter((color) => oldPlan.weights[color.color] !== color.weight);
-  if (changed.length === 0) return { weightOnly: false, reason: "the weights do not change" };
   for (const color of newPlan.colors) {
     const was = replicasOf(oldPlan, color.color);
     if (was !== color.replicas) {
