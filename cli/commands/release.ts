@@ -30,13 +30,16 @@ export async function runReleaseCommand(
     signal: interrupts.cancelPulumi,
     onAdvisory: (finding: PolicyFinding) => reporter.line(`warning: ${formatFinding(finding)}`),
   };
+  // Load the Kubernetes client while pulumi reads the stack: it costs about half a second, which would otherwise delay the move.
+  const fastPathModule = global.fastPath && !options.dryRun ? import("../fastpath/move") : undefined;
+  fastPathModule?.catch(() => undefined);
   const session = await context.openStack();
   const current = await session.readConfig();
   const checked = checkEdit(current, build(findService(current.config, serviceName)));
   if (!options.dryRun) await refuseIfBackendAhead(context, session, current);
   reporter.line(`${checked.edit.summary} (stack ${global.stack})`);
   for (const line of checked.diff) reporter.line(`  ${line}`);
-  const fast = global.fastPath && !options.dryRun ? new FastPath(context, session, current, checked, run) : undefined;
+  const fast = fastPathModule === undefined ? undefined : new FastPath(context, session, current, checked, run, fastPathModule);
   if (global.yes && !options.dryRun) {
     // Nobody reviews a preview that --yes would accept: a rollback under pressure goes straight to the API server or to `up`, which lists its changes.
     const changes = (await fast?.apply()) ?? (await applyEditNow(session, checked, run));
@@ -69,13 +72,13 @@ class FastPath {
     private readonly current: CurrentConfig,
     private readonly checked: CheckedEdit,
     private readonly run: RunOptions,
+    private readonly module: Promise<typeof import("../fastpath/move")>,
   ) {}
 
   /** The update's changes when traffic moved first and was recorded; undefined when the plain path must run (the reason is said). */
   async apply(): Promise<Record<string, number> | undefined> {
     const { reporter } = this.context;
-    // Loaded here: the Kubernetes client costs every other command half a second of start-up.
-    const { moveTrafficFirst } = await import("../fastpath/move");
+    const { moveTrafficFirst } = await this.module;
     const outcome = await moveTrafficFirst({
       current: this.current,
       checked: this.checked,

@@ -2,6 +2,7 @@ import { routingInput, virtualServiceObject } from "../../model/routing/virtualS
 import { NO_WEIGHT_CHANGE, weightMove } from "../../model/weightMove";
 import type { CheckedEdit } from "../edits/apply";
 import type { CurrentConfig } from "../pulumi/session";
+import { ClusterError, connect } from "./cluster";
 import { refusedSplit } from "./policyWeights";
 import { notReadyReason } from "./readiness";
 
@@ -38,7 +39,8 @@ export interface FastPathInput {
  * weight is ready. Anything that is not safe to do without `pulumi up`
  * (other changes, a color not ready, a split the policy forbids) is skipped
  * with the reason; the API server failing is a ClusterError, and then
- * nothing was moved or written.
+ * nothing was moved or written. This module loads the Kubernetes client:
+ * import it lazily.
  */
 export async function moveTrafficFirst(input: FastPathInput): Promise<FastPathOutcome> {
   const { current, checked } = input;
@@ -51,7 +53,6 @@ export async function moveTrafficFirst(input: FastPathInput): Promise<FastPathOu
 
   const namespace = checked.next.namespace;
   const object = virtualServiceObject(routingInput(move.plan, namespace));
-  const { connect, ClusterError } = await import("./cluster");
   let cluster;
   try {
     cluster = connect(current.kubeconfig, input.projectDir);
