@@ -71,13 +71,18 @@ function buildProgram(run: (command: (context: CommandContext) => Promise<number
     .option("-y, --yes", "apply without asking for confirmation", false)
     .option("--allow-stale", "change the stack even where the backend holds newer values than this clone's stack file (overwrites them)", false)
     .option("--json", "print one JSON document on stdout (progress goes to stderr)", false)
+    .option(
+      "--no-fast-path",
+      "for an edit that moves only weights onto ready colors: write the stack config and run pulumi up, instead of applying the VirtualService on the API server first and recording it after",
+    )
     .showHelpAfterError()
     // Before the subcommands are added, so they inherit it: parse errors come back as exceptions, not process.exit.
     .exitOverride()
     .addHelpText(
       "after",
       `\nExit codes: ${EXIT.ok} done, ${EXIT.failed} an update or a tool failed, ${EXIT.invalid} invalid input or stack config (nothing changed),\n` +
-        `${EXIT.rolledBack} rollout failed its analysis and was rolled back, ${EXIT.halted} rollout halted without promoting, ${EXIT.interrupted} interrupted.`,
+        `${EXIT.rolledBack} rollout failed its analysis and was rolled back, ${EXIT.halted} rollout halted without promoting,\n` +
+        `${EXIT.unrecorded} traffic moved on the API server but the stack did not record it (the message says what to run), ${EXIT.interrupted} interrupted.`,
     );
 
   program

@@ -38,6 +38,21 @@ export const ANNOTATIONS = {
 export const OWNERSHIP_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true" };
 
 /**
+ * The one server-side-apply field manager of each VirtualService. The
+ * provider takes it from this annotation (provider v4.25.0, `fieldManagerName`)
+ * and the command's fast path applies with it too: with one manager, an
+ * apply by either side owns the same fields, so neither removes what the
+ * other set and neither conflicts with the other.
+ */
+export const ROUTING_FIELD_MANAGER = "switchyard";
+
+/** On the VirtualService: ownership as everywhere, plus the shared field manager. */
+export const VIRTUAL_SERVICE_ANNOTATIONS: Readonly<Record<string, string>> = {
+  ...OWNERSHIP_ANNOTATIONS,
+  "pulumi.com/patchFieldManager": ROUTING_FIELD_MANAGER,
+};
+
+/**
  * On the Service only. The provider would otherwise wait, on every update of
  * the Service, until every pod it selects is ready; it selects both colors,
  * and one of them may be rolling out or deliberately failing readiness, so

@@ -8,6 +8,13 @@ import { OWNERSHIP_ANNOTATIONS, SERVICE_AWAIT_ANNOTATIONS, serviceSelector } fro
 import { planService, type ColorPlan } from "../model/plan";
 import { serviceOutput, type ServiceOutput } from "../model/status";
 import { ServiceImage } from "./serviceImage";
+import { routingInput } from "../model/routing/virtualService";
+
+/** The routing input without its namespace, which is an Output here. */
+function routingInputOf(plan: ReturnType<typeof planService>) {
+  const { namespace: _unused, ...input } = routingInput(plan, "");
+  return input;
+}
 
 export interface BlueGreenServiceArgs {
   /** The service's settings with every default resolved (see `parseStackConfig`). */
@@ -64,7 +71,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
       `${service.name}-routing`,
       {
         namespace,
-        routing: { service: service.name, port: service.port, colors: plan.colors.map((c) => c.color), weights: plan.weights },
+        // The command's fast path builds the same input with the same function (model/routing/virtualService.ts).
+        routing: routingInputOf(plan),
         waitFor: Object.values(releases).map((r) => r.deployment),
       },
       { parent: this, dependsOn: [this.service] },

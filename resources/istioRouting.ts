@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ISTIO_NETWORKING_API_VERSION } from "../model/routing/istioTypes";
 import { OWNERSHIP_ANNOTATIONS, serviceSelector } from "../model/naming";
 import { destinationRuleSpec, virtualServiceSpec, type RoutingInput } from "../model/routing/istioSpecs";
+import { virtualServiceMetadata } from "../model/routing/virtualService";
 
 export interface IstioRoutingArgs {
   /** Service, port, deployed colors and weights; see `RoutingInput`. */
@@ -44,7 +45,13 @@ export class IstioRouting extends pulumi.ComponentResource {
 
     this.virtualService = new k8s.apiextensions.CustomResource(
       `${args.routing.service}-virtualservice`,
-      { apiVersion: ISTIO_NETWORKING_API_VERSION, kind: "VirtualService", metadata, spec: routing.apply(virtualServiceSpec) },
+      {
+        apiVersion: ISTIO_NETWORKING_API_VERSION,
+        kind: "VirtualService",
+        // The model's metadata, which the command's fast path applies too: it names the shared field manager.
+        metadata: { ...virtualServiceMetadata(args.routing.service), namespace: args.namespace },
+        spec: routing.apply(virtualServiceSpec),
+      },
       { parent: this, dependsOn: [this.destinationRule, ...(args.waitFor ?? [])] },
     );
 

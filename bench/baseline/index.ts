@@ -172,7 +172,8 @@ function declareService(name: string, service: Service): void {
     {
       apiVersion: "networking.istio.io/v1",
       kind: "VirtualService",
-      metadata,
+      // As in switchyard: one field manager shared with the command's fast path (model/naming.ts VIRTUAL_SERVICE_ANNOTATIONS).
+      metadata: { ...metadata, annotations: { ...OWNERSHIP, "pulumi.com/patchFieldManager": "switchyard" } },
       spec: {
         hosts: [host],
         http: [

@@ -1,6 +1,7 @@
 import { ConfigError } from "../../model/config/problems";
 import { StaleStackFileError } from "../edits/staleness";
 import { PolicyViolationError } from "../pulumi/errors";
+import { RecordFailedError } from "../fastpath/errors";
 
 /** Exit codes of every command; CI scripts branch on them. */
 export const EXIT = {
@@ -13,6 +14,8 @@ export const EXIT = {
   rolledBack: 3,
   /** A rollout could not judge the canary and stopped without promoting. */
   halted: 4,
+  /** Traffic moved on the API server, but recording it in the stack (stack file, pulumi up) failed: the message says what to run. */
+  unrecorded: 5,
   /** Ctrl-C (128 + SIGINT). */
   interrupted: 130,
   /** SIGTERM, e.g. a cancelled CI job (128 + SIGTERM). */
@@ -31,9 +34,11 @@ export class UsageError extends Error {
  * (UsageError), in the stack config (ConfigError) or against the policy pack
  * (PolicyViolationError), or a stack file behind the backend
  * (StaleStackFileError), is `invalid`: it is found before anything is
- * written. Anything else failed along the way.
+ * written. Traffic moved but not recorded (RecordFailedError) is
+ * `unrecorded`. Anything else failed along the way.
  */
 export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof RecordFailedError) return EXIT.unrecorded;
   const invalid =
     error instanceof ConfigError || error instanceof UsageError || error instanceof PolicyViolationError || error instanceof StaleStackFileError;
   return invalid ? EXIT.invalid : EXIT.failed;

@@ -12,6 +12,8 @@ export interface GlobalOptions {
   readonly pulumi?: string;
   /** `--allow-stale`: apply this clone's stack file even where the backend holds newer values. */
   readonly allowStale: boolean;
+  /** `--no-fast-path` makes it false: a weight-only edit is written to the stack file and applied by `pulumi up`, like any other. */
+  readonly fastPath: boolean;
 }
 
 /** What a command runs with: the shared options, where its words go, and the stack they name. */

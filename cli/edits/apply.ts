@@ -23,6 +23,12 @@ export function checkEdit(current: CurrentConfig, edit: ReleaseEdit): CheckedEdi
 export interface ApplyHooks extends RunOptions {
   /** Called with the resources the update will change; return false to stop before anything is written. */
   readonly confirm?: (steps: readonly PlannedStep[]) => Promise<boolean>;
+  /**
+   * Called after confirmation, before the stack file is written: it may apply
+   * the edit another way (the fast path moves traffic, then records it) and
+   * return the update's changes, or return undefined for the plain path.
+   */
+  readonly takeOver?: () => Promise<Record<string, number> | undefined>;
 }
 
 export type ApplyOutcome =
@@ -40,6 +46,8 @@ export async function applyEdit(session: StackSession, checked: CheckedEdit, hoo
   try {
     const steps = await session.preview(staged, hooks);
     if (hooks.confirm !== undefined && !(await hooks.confirm(steps))) return { applied: false, steps };
+    const taken = await hooks.takeOver?.();
+    if (taken !== undefined) return { applied: true, steps, changes: taken };
     session.commitStaged(staged);
     const changes = await upOrRestore(session, checked, hooks);
     return { applied: true, steps, changes };

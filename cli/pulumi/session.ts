@@ -194,6 +194,18 @@ export class StackSession {
     );
   }
 
+  /** The `pulumi up` a person runs to finish what this session could not, with the same stack and policy pack. */
+  upCommand(): string {
+    const pack = this.policy === undefined ? [] : ["--policy-pack", this.policy.packDir];
+    const packConfig = this.policy?.configFile === undefined ? [] : ["--policy-pack-config", this.policy.configFile];
+    return ["pulumi", "up", "--stack", this.stackName, "--cwd", this.projectDir, ...pack, ...packConfig].join(" ");
+  }
+
+  /** The policy config every preview and update runs the pack with, if the stack has one. */
+  get policyConfigFile(): string | undefined {
+    return this.policy?.configFile;
+  }
+
   private policyOptions(): { policyPacks?: string[]; policyPackConfigs?: string[] } {
     if (this.policy === undefined) return {};
     return { policyPacks: [this.policy.packDir], ...(this.policy.configFile === undefined ? {} : { policyPackConfigs: [this.policy.configFile] }) };

@@ -3,6 +3,8 @@ import { recordRegistrations, type Recorder } from "../helpers/mocks";
 import { checkout } from "../helpers/fixtures";
 import { BlueGreenService } from "../../resources/blueGreenService";
 import type { ServiceConfig } from "../../model/config/settings";
+import { planService } from "../../model/plan";
+import { routingInput, virtualServiceObject } from "../../model/routing/virtualService";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
@@ -286,5 +288,19 @@ describe("status output", () => {
       images: { blue: "registry.example.com/shop/checkout:1.4.2", green: "registry.example.com/shop/checkout:1.5.0" },
       replicas: { blue: 3, green: 3 },
     });
+  });
+});
+
+describe("the VirtualService the command's fast path applies is the one the program registers", () => {
+  it.each([
+    ["blue live", { live: "blue", canary: 0 }],
+    ["green live with a 25% canary", { live: "green", canary: 25 }],
+  ] as const)("%s: every field, metadata included, equals virtualServiceObject", async (_label, traffic) => {
+    const service = { ...checkout(), ...traffic };
+    const r = await deploy(service);
+    const registered = r.byName(VIRTUAL_SERVICE, "checkout-virtualservice").inputs;
+    expect(registered).toEqual(virtualServiceObject(routingInput(planService(service), "shop")));
+    // The shared field manager, so the provider and the fast path own the same fields (a pulumi-kubernetes-<hex> default would not).
+    expect(registered.metadata.annotations["pulumi.com/patchFieldManager"]).toBe("switchyard");
   });
 });

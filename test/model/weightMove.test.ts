@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { parsed } from "../helpers/fixtures";
+import { weightMove } from "../../model/weightMove";
+
+const traffic = (live: string, canary: number, more: (service: Record<string, any>) => void = () => {}) =>
+  parsed((raw) => {
+    Object.assign(raw.services.checkout, { live, canary });
+    more(raw.services.checkout);
+  });
+
+describe("weightMove: only VirtualService weights change", () => {
+  it.each([
+    ["a rollback to the warm color", traffic("green", 0), traffic("blue", 0), ["blue"], { blue: 100, green: 0 }],
+    ["a canary abort", traffic("blue", 25), traffic("blue", 0), ["blue"], { blue: 100, green: 0 }],
+    ["a canary step", traffic("blue", 5), traffic("blue", 25), ["green"], { blue: 75, green: 25 }],
+    ["a promotion of a running canary", traffic("blue", 50), traffic("green", 0), ["green"], { blue: 0, green: 100 }],
+  ])("%s is weight-only, and names the colors that gain weight", (_label, before, after, gaining, weights) => {
+    const move = weightMove(before, after, "checkout");
+    expect(move.weightOnly).toBe(true);
+    if (!move.weightOnly) return;
+    expect(move.gaining.map((c) => c.color)).toEqual(gaining);
+    expect(move.plan.weights).toEqual(weights);
+  });
+
+  it("is not weight-only when a color's replicas change with its weight (idleReplicas below replicas)", () => {
+    const idle = (s: Record<string, any>) => (s.idleReplicas = 1);
+    const move = weightMove(traffic("green", 0, idle), traffic("blue", 0, idle), "checkout");
+    expect(move).toEqual({ weightOnly: false, reason: "checkout-blue goes from 1 to 3 replicas (idleReplicas 1 < replicas 3)" });
+  });
+
+  it("is not weight-only when anything besides live and canary changes", () => {
+    const newVersion = (s: Record<string, any>) => (s.green.version = "1.6.0");
+    const move = weightMove(traffic("blue", 0), traffic("blue", 5, newVersion), "checkout");
+    expect(move).toEqual({ weightOnly: false, reason: "the edit changes more than services.checkout.live and services.checkout.canary" });
+    const namespace = parsed((raw) => (raw.namespace = "other"));
+    expect(weightMove(traffic("blue", 0), namespace, "checkout").weightOnly).toBe(false);
+  });
+
+  it("is not weight-only when the weights stay (live and canary written as they were)", () => {
+    expect(weightMove(traffic("blue", 0), traffic("blue", 0), "checkout")).toEqual({ weightOnly: false, reason: "the weights do not change" });
+  });
+
+  it("does not depend on the order keys were read in", () => {
+    const reordered = parsed((raw) => {
+      const { FEATURE_NEW_CART } = raw.services.checkout.blue.env;
+      raw.services.checkout.blue.env = { LOG_LEVEL: "info", FEATURE_NEW_CART };
+      raw.services.checkout.live = "green";
+    });
+    const before = parsed((raw) => (raw.services.checkout.blue.env = { FEATURE_NEW_CART: "false", LOG_LEVEL: "info" }));
+    expect(weightMove(before, reordered, "checkout").weightOnly).toBe(true);
+  });
+});
