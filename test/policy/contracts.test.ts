@@ -1,4 +1,12 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { refusedSplit } from "../../cli/fastpath/policyWeights";
+import { weights } from "../../policy/policies/weights";
+import { checkout } from "../helpers/fixtures";
+import { byName, switchyardResources, TYPES } from "./helpers/fixtures";
+import { checkResource } from "./helpers/runPolicy";
 import { BUILTIN_DEFAULTS } from "../../model/config/settings";
 import * as model from "../../model/images";
 import { LABELS } from "../../model/naming";
@@ -52,5 +60,17 @@ describe("the policy pack's copies of switchyard's contracts match the model", (
     "V1.4.2",
   ])("judges the tag %s as immutable or not as the program does", (tag) => {
     expect(pack.isImmutableTag(tag)).toBe(model.isImmutableTag(tag));
+  });
+});
+
+describe("the fast path's check of the canary steps judges a split as the pack's weights policy does", () => {
+  const allowedCanaryWeights = [0, 5, 25, 50, 100];
+  const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-contract-")), "config.prod.json");
+  fs.writeFileSync(configFile, JSON.stringify({ weights: { enforcementLevel: "mandatory", allowedCanaryWeights } }));
+
+  it.each([0, 5, 10, 25, 33, 50, 75, 95, 100])("canary %i", async (canary) => {
+    const resources = await switchyardResources(checkout((service) => (service.canary = canary)));
+    const packRefuses = (await checkResource(weights, byName(resources, TYPES.virtualService, "checkout-virtualservice"), { allowedCanaryWeights })).length > 0;
+    expect(refusedSplit(configFile, [100 - canary, canary]) !== undefined).toBe(packRefuses);
   });
 });
