@@ -6,7 +6,7 @@ import { findService, type ReleaseEdit } from "../edits/releaseEdits";
 import type { TrafficMoved } from "../fastpath/move";
 import { formatFinding, type PolicyFinding } from "../pulumi/errors";
 import type { CurrentConfig, RunOptions, StackSession } from "../pulumi/session";
-import { refuseIfBackendAhead } from "./staleGuard";
+import { readHistoryForGuard, refuseIfBackendAhead } from "./staleGuard";
 
 export interface DryRunOption {
   readonly dryRun: boolean;
@@ -34,9 +34,10 @@ export async function runReleaseCommand(
   const fastPathModule = global.fastPath && !options.dryRun ? import("../fastpath/move") : undefined;
   fastPathModule?.catch(() => undefined);
   const session = await context.openStack();
+  const history = options.dryRun ? undefined : readHistoryForGuard(session);
   const current = await session.readConfig();
   const checked = checkEdit(current, build(findService(current.config, serviceName)));
-  if (!options.dryRun) await refuseIfBackendAhead(context, session, current);
+  if (history !== undefined) await refuseIfBackendAhead(context, session, current, history);
   reporter.line(`${checked.edit.summary} (stack ${global.stack})`);
   for (const line of checked.diff) reporter.line(`  ${line}`);
   const fast = fastPathModule === undefined ? undefined : new FastPath(context, session, current, checked, run, fastPathModule);

@@ -13,7 +13,7 @@ import { applyEditNow, checkEdit } from "../edits/apply";
 import { canaryEdit, findService, promoteEdit, stopCanaryEdit, type ReleaseEdit } from "../edits/releaseEdits";
 import { parseInterval, parseSteps, runRollout, ServiceChangedError, type RolloutActions, type RolloutOutcome } from "../rollout/run";
 import type { StackSession } from "../pulumi/session";
-import { refuseIfBackendAhead } from "./staleGuard";
+import { readHistoryForGuard, refuseIfBackendAhead } from "./staleGuard";
 
 export interface RolloutOptions {
   readonly steps: string;
@@ -27,6 +27,7 @@ export async function runRolloutCommand(context: CommandContext, name: string, o
   const steps = parseSteps(options.steps);
   const intervalMs = parseInterval(options.interval);
   const session = await context.openStack();
+  const history = readHistoryForGuard(session);
   const current = await session.readConfig();
   const service = findService(current.config, name);
   const analysis = requireAnalysis(current.config.analysis);
@@ -45,7 +46,7 @@ export async function runRolloutCommand(context: CommandContext, name: string, o
     reporter.line("dry run: nothing was changed");
     return EXIT.ok;
   }
-  await refuseIfBackendAhead(context, session, current);
+  await refuseIfBackendAhead(context, session, current, history);
   if (!(await reporter.confirm(global.yes, "start the rollout?"))) {
     reporter.line("not confirmed: nothing was changed");
     return EXIT.ok;

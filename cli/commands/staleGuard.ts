@@ -1,17 +1,25 @@
-import { backendAhead, describeStaleKey, leafValues, StaleStackFileError } from "../edits/staleness";
+import { backendAhead, describeStaleKey, leafValues, StaleStackFileError, type RecordedUpdate } from "../edits/staleness";
 import type { CommandContext } from "../context/options";
 import type { CurrentConfig, StackSession } from "../pulumi/session";
 
 /** Updates of the history the guard reads: a key whose old value is further back counts as an edit not yet applied. */
 const HISTORY_DEPTH = 50;
 
+/** The stack history the guard needs, read while the command reads the stack config: two `pulumi` runs at once, not one after the other. */
+export function readHistoryForGuard(session: StackSession): Promise<RecordedUpdate[]> {
+  const history = session.recentUpdates(HISTORY_DEPTH);
+  // Awaited later, or never (a dry run): a failure is reported by whoever awaits it.
+  history.catch(() => undefined);
+  return history;
+}
+
 /**
  * Before a command changes anything: refuses when the backend holds newer
  * values than this clone's stack file (someone else released since this
  * clone was last pulled). `--allow-stale` overrides, saying what it overwrites.
  */
-export async function refuseIfBackendAhead(context: CommandContext, session: StackSession, current: CurrentConfig): Promise<void> {
-  const stale = backendAhead(await session.recentUpdates(HISTORY_DEPTH), leafValues(current.values));
+export async function refuseIfBackendAhead(context: CommandContext, session: StackSession, current: CurrentConfig, history: Promise<RecordedUpdate[]>): Promise<void> {
+  const stale = backendAhead(await history, leafValues(current.values));
   if (stale.length === 0) return;
   const keys = stale.map((key) => `  ${describeStaleKey(key)}`).join("\n");
   const file = `Pulumi.${session.stackName}.yaml`;
