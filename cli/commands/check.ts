@@ -8,6 +8,7 @@ import { backendAhead, describeStaleKey, leafValues, tookEffect, type RecordedUp
 import { formatCheckMarkdown, formatCheckText, trafficChanges, type CheckReport } from "../reports/check";
 import { PolicyViolationError, type PolicyFinding } from "../pulumi/errors";
 import type { CurrentConfig, PlannedStep, StackSession } from "../pulumi/session";
+import { readSyncPoint } from "../pulumi/syncPoint";
 
 export interface CheckOptions {
   readonly markdown: boolean;
@@ -42,7 +43,7 @@ async function checkStack(session: StackSession, stack: string, signal: AbortSig
   }
   const updates = await session.recentUpdates(HISTORY_DEPTH);
   const traffic = trafficChanges(deployedConfig(updates.find(tookEffect)), current.config);
-  const stale = backendAhead(updates, leafValues(current.values));
+  const stale = backendAhead(updates, leafValues(current.values), readSyncPoint(session.projectDir, stack));
   const advisories: PolicyFinding[] = [];
   let steps: readonly PlannedStep[] = [];
   let policyRefusal: string | undefined;

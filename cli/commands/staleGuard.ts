@@ -1,6 +1,7 @@
 import { backendAhead, describeStaleKey, leafValues, StaleStackFileError, type RecordedUpdate } from "../edits/staleness";
 import type { CommandContext } from "../context/options";
 import type { CurrentConfig, StackSession } from "../pulumi/session";
+import { readSyncPoint, recordSyncPoint } from "../pulumi/syncPoint";
 
 /** Updates of the history the guard reads: a key whose old value is further back counts as an edit not yet applied. */
 const HISTORY_DEPTH = 50;
@@ -19,12 +20,18 @@ export function readHistoryForGuard(session: StackSession): Promise<RecordedUpda
  * clone was last pulled). `--allow-stale` overrides, saying what it overwrites.
  */
 export async function refuseIfBackendAhead(context: CommandContext, session: StackSession, current: CurrentConfig, history: Promise<RecordedUpdate[]>): Promise<void> {
-  const stale = backendAhead(await history, leafValues(current.values));
-  if (stale.length === 0) return;
+  const updates = await history;
+  const stale = backendAhead(updates, leafValues(current.values), readSyncPoint(session.projectDir, session.stackName));
+  const newest = updates[0]?.startTime;
+  if (stale.length === 0) {
+    if (newest !== undefined) recordSyncPoint(session.projectDir, session.stackName, newest);
+    return;
+  }
   const keys = stale.map((key) => `  ${describeStaleKey(key)}`).join("\n");
   const file = `Pulumi.${session.stackName}.yaml`;
   if (context.options.allowStale) {
     context.reporter.line(`--allow-stale: overwriting what the backend holds for stack ${session.stackName} with this ${file}:\n${keys}`);
+    if (newest !== undefined) recordSyncPoint(session.projectDir, session.stackName, newest);
     return;
   }
   throw new StaleStackFileError(

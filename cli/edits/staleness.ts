@@ -71,9 +71,11 @@ function decode(text: string): unknown {
 /**
  * Keys whose value in this file is one the backend had before a later
  * update changed it: the file is behind. A file value the history never
- * held is an edit not yet applied, not a stale one.
+ * held is an edit not yet applied, not a stale one; so is a change the
+ * backend made at or before `syncedAt`, the newest update this clone is
+ * known to be in step with (see cli/pulumi/syncPoint.ts).
  */
-export function backendAhead(updates: readonly RecordedUpdate[], file: ReadonlyMap<string, string>): StaleKey[] {
+export function backendAhead(updates: readonly RecordedUpdate[], file: ReadonlyMap<string, string>, syncedAt?: string): StaleKey[] {
   // A failed or cancelled update's config never took effect: what the backend holds is what the last successful one ran with.
   const [latest, ...older] = updates.filter(tookEffect);
   if (latest === undefined) return [];
@@ -87,7 +89,9 @@ export function backendAhead(updates: readonly RecordedUpdate[], file: ReadonlyM
     const lastChange = history.findIndex(({ values }) => values.get(key) !== backend);
     if (lastChange === -1) continue;
     const heldBefore = history.slice(lastChange).some(({ values }) => values.get(key) === mine);
-    if (heldBefore) stale.push({ key, backend, file: mine, changedBy: lastChange === 0 ? latest : history[lastChange - 1]!.update });
+    const changedBy = lastChange === 0 ? latest : history[lastChange - 1]!.update;
+    const afterSync = syncedAt === undefined || changedBy.startTime > syncedAt;
+    if (heldBefore && afterSync) stale.push({ key, backend, file: mine, changedBy });
   }
   return stale.sort((a, b) => a.key.localeCompare(b.key));
 }

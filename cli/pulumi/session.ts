@@ -11,6 +11,7 @@ import { UpdateFailedError, type PolicyFinding } from "./errors";
 import { changesSomething, isClusterObject, PolicyFindings } from "./events";
 import { backendSetting } from "./operator";
 import { commandRoot, redactUrl, redactUrls, runPulumi, type PulumiEnvironment } from "./process";
+import { recordSyncPoint } from "./syncPoint";
 import { readStackFile, replaceStackFile, restoreStackFile, type StackFileReading } from "./stackFile";
 
 /**
@@ -255,6 +256,8 @@ export class StackSession {
           if (changesSomething(event)) changedAnything = true;
         },
       });
+      // This clone made this update: it is in step with the stack up to here.
+      recordSyncPoint(this.projectDir, this.stackName, new Date(result.summary.startTime).toISOString());
       return result.summary.resourceChanges ?? {};
     } catch (error) {
       const refusal = findings.refusal();

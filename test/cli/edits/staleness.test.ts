@@ -57,6 +57,12 @@ describe("a clone's stack file against the backend's stack history", () => {
     expect(backendAhead([failed, update(2, 0), update(1, 5)], file(0))).toEqual([]);
   });
 
+  it("takes a value this clone changed back by hand for an edit: the change it reverts was made before the clone's sync point", () => {
+    const updates = [update(3, 5, "rollout step by this clone"), update(2, 0), update(1, 0)];
+    expect(backendAhead(updates, file(0), updates[0]!.startTime)).toEqual([]);
+    expect(backendAhead(updates, file(0), updates[1]!.startTime).map((key) => key.key)).toEqual(["services.checkout.canary"]);
+  });
+
   it("finds nothing for a stack without updates", () => {
     expect(backendAhead([], file(0))).toEqual([]);
   });
