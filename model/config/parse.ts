@@ -1,5 +1,6 @@
 import { analysisProblems, prometheusCredentialProblems } from "./analysis";
 import { NO_CONTEXT, type ConfigContext } from "./context";
+import { continuityProblems } from "./continuity";
 import type { z } from "zod";
 import { resolveStackConfig } from "./defaults";
 import { partialServices } from "./partial";
@@ -21,6 +22,7 @@ export function parseStackConfig(raw: Record<string, unknown>, context: ConfigCo
   const problems: ConfigProblem[] = [
     ...(parsed.success ? [] : shapeProblems(parsed.error, raw)),
     ...secretProblems(raw, context),
+    ...continuityProblems(raw, context),
     ...prometheusCredentialProblems(raw),
     ...crossKeyProblems(raw, parsed.success ? [] : parsed.error.issues),
   ];

@@ -197,3 +197,22 @@ describe("all problems are reported together", () => {
     expect(problems.map((p) => p.key)).toEqual(["services.checkout.replicas"]);
   });
 });
+
+describe("the namespace is never renamed under a running stack", () => {
+  const after = (namespace: string): ConfigContext => ({ secretKeys: [], renderMode: false, previous: { namespace } });
+
+  it("refuses a rename, naming both namespaces and both keys", () => {
+    const [problem] = problemsOf((raw) => (raw.namespace = "shop2"), after("shop"));
+    expect(problem).toEqual({ key: "namespace", value: "shop2", allowed: expect.stringContaining('"shop", the namespace this stack already runs in') });
+    expect(problem!.allowed).toContain("switchyard:namespace");
+    expect(problem!.allowed).toContain("switchyard:manageNamespace");
+    expect(problem!.allowed).toContain("would delete every Deployment in shop");
+  });
+
+  it.each<[string, ConfigContext]>([
+    ["the same namespace", after("shop")],
+    ["a stack with no previous update", PLAIN],
+  ])("accepts %s", (_, context) => {
+    expect(problemsOf(() => {}, context)).toEqual([]);
+  });
+});
