@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import type { Color } from "./config/schema";
 
 /**
@@ -98,14 +98,31 @@ export function configMapName(service: string, color: Color, data: Readonly<Reco
   return `${colorName(service, color)}-${contentHash(data)}`;
 }
 
-export function secretName(service: string, color: Color, data: Readonly<Record<string, string>>): string {
-  return `${colorName(service, color)}-secret-${contentHash(data)}`;
+/**
+ * `<service>-<color>-secret-<keyed hash of the data>`. Like a ConfigMap's, the
+ * name changes with the content, but the hash is keyed with the stack's own
+ * secret key: Secret names are visible in pod specs, state and previews, and
+ * a plain hash of a short password could be checked offline against guesses.
+ * Without the key the name says nothing about the values (docs/decisions.md).
+ * @param key the stack's Secret naming key, 64 hex characters
+ */
+export function secretName(service: string, color: Color, data: Readonly<Record<string, string>>, key: string): string {
+  return `${colorName(service, color)}-secret-${keyedContentHash(data, key)}`;
 }
 
 /** First 10 hex characters of the SHA-256 of the data with keys sorted, so key order never matters. */
 export function contentHash(data: Readonly<Record<string, string>>): string {
-  const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
-  return createHash("sha256").update(canonical).digest("hex").slice(0, 10);
+  return createHash("sha256").update(canonicalEnv(data)).digest("hex").slice(0, 10);
+}
+
+/** First 10 hex characters of the HMAC-SHA256 of the data (keys sorted) under `key` (hex). */
+export function keyedContentHash(data: Readonly<Record<string, string>>, key: string): string {
+  return createHmac("sha256", Buffer.from(key, "hex")).update(canonicalEnv(data)).digest("hex").slice(0, 10);
+}
+
+/** The same variables and values are the same content, in any key order. */
+export function canonicalEnv(data: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
 }
 
 /** Fully qualified in-mesh host of a service. */

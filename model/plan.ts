@@ -1,7 +1,7 @@
 import type { ColorSlot, ServiceConfig } from "./config/settings";
 import { COLORS, type Color } from "./config/schema";
 import { imageReference } from "./images";
-import { ANNOTATIONS, colorName, configMapName, secretName } from "./naming";
+import { ANNOTATIONS, colorName, configMapName } from "./naming";
 import { colorReplicas, trafficWeights, type TrafficWeights } from "./traffic";
 
 /** Everything that shapes one color's resources, decided from config alone. */
@@ -15,9 +15,8 @@ export interface ColorPlan {
   readonly replicas: number;
   /** Image to run unless the slot builds its own (then the built image's digest is used). */
   readonly image: string;
+  /** The immutable ConfigMap holding `slot.env`, named by a hash of its content; see `colorContents` for the Secret and the kept ones. */
   readonly configMapName: string;
-  /** Immutable Secret with the color's secret environment, named by a hash of its content as kustomize's secretGenerator does; absent without secrets. */
-  readonly secretName?: string;
   /** Version metadata carried on the Deployment and its pods (requirement V4). */
   readonly annotations: Readonly<Record<string, string>>;
 }
@@ -48,7 +47,6 @@ function planColor(service: ServiceConfig, color: Color, slot: ColorSlot, weight
     replicas: colorReplicas(weight, service.replicas, service.idleReplicas),
     image,
     configMapName: configMapName(service.name, color, slot.env),
-    ...(Object.keys(slot.secretEnv).length === 0 ? {} : { secretName: secretName(service.name, color, slot.secretEnv) }),
     annotations: versionAnnotations(service.name, slot, image),
   };
 }

@@ -8,6 +8,8 @@ import { OWNERSHIP_ANNOTATIONS, SERVICE_AWAIT_ANNOTATIONS, serviceSelector } fro
 import { planService, type ColorPlan } from "../model/plan";
 import { serviceOutput, type ServiceOutput } from "../model/status";
 import { ServiceImage } from "./serviceImage";
+import { colorContents, type ColorContents } from "../model/contents";
+import type { ServiceHistory } from "../model/history";
 import { routingInput } from "../model/routing/virtualService";
 
 /** The routing input without its namespace, which is an Output here. */
@@ -21,6 +23,19 @@ export interface BlueGreenServiceArgs {
   readonly service: ServiceConfig;
   /** Namespace of every object; an Output when the stack creates the namespace. */
   readonly namespace: pulumi.Input<string>;
+  /**
+   * The stack's key for naming Secrets (64 hex characters, kept as a stack
+   * secret by index.ts); only used when a color has secrets, now or in its history.
+   * @default none; a service whose colors have secrets needs it
+   * @see ../model/naming.ts secretName
+   */
+  readonly secretNameKey?: string;
+  /**
+   * The ConfigMap and Secret contents each color used in earlier updates,
+   * most recent first (from the stack's own outputs).
+   * @default none: a first update keeps only the current contents
+   */
+  readonly history?: ServiceHistory;
 }
 
 /**
@@ -41,6 +56,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
   readonly routing: IstioRouting;
   /** This service's entry in the `services` stack output. */
   readonly status: ServiceOutput<pulumi.Output<string> | string>;
+  /** The contents each deployed color keeps after this update, to record for the next one. */
+  readonly history: ServiceHistory;
 
   constructor(name: string, args: BlueGreenServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:service:BlueGreenService", name, {}, opts);
@@ -60,8 +77,21 @@ export class BlueGreenService extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const contents = Object.fromEntries(
+      plan.colors.map((color) => [
+        color.color,
+        colorContents(service, color, {
+          secretNameKey: args.secretNameKey ?? "",
+          ...(args.history?.[color.color] === undefined ? {} : { previous: args.history[color.color] }),
+        }),
+      ]),
+    ) as Partial<Record<Color, ColorContents>>;
     const release = (color: ColorPlan, dependsOn: pulumi.Resource[]) =>
-      new ColorRelease(color.name, { service, plan: color, namespace, image: images[color.color] }, { parent: this, dependsOn });
+      new ColorRelease(
+        color.name,
+        { service, plan: color, contents: contents[color.color]!, namespace, image: images[color.color] },
+        { parent: this, dependsOn },
+      );
 
     const releases: Partial<Record<Color, ColorRelease>> = {};
     for (const color of plan.colors.filter((c) => c.weight > 0)) {
@@ -83,6 +113,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
     this.releases = releases;
 
     this.status = serviceOutput(plan, images);
+    this.history = Object.fromEntries(plan.colors.map((color) => [color.color, contents[color.color]!.history]));
     this.registerOutputs({ service: this.service, routing: this.routing, releases: this.releases, status: this.status });
   }
 

@@ -34,7 +34,11 @@ export class Namespace extends pulumi.ComponentResource {
             annotations: { ...OWNERSHIP_ANNOTATIONS },
           },
         },
-        { parent: this },
+        // Deleting a Namespace deletes everything in it. No config change may do
+        // that: with manageNamespace turned to false (or the component gone) the
+        // stack forgets the namespace and leaves it, and its workloads, standing.
+        // A rename is refused before this point (model/config/continuity.ts).
+        { parent: this, retainOnDelete: true },
       );
       this.name = namespace.metadata.name;
     } else {

@@ -17,7 +17,18 @@ const SCRATCH_VOLUME = "tmp";
  * The Deployment spec of one color. `image` is an Input because a slot that
  * builds its image only knows the digest once the build has pushed it.
  */
-export function deploymentSpec(service: ServiceConfig, plan: ColorPlan, image: pulumi.Input<string>): DeploymentSpec {
+/** The ConfigMap and Secret a color's pods read their environment from. */
+export interface EnvSources {
+  readonly configMap: string;
+  readonly secret?: string;
+}
+
+export function deploymentSpec(
+  service: ServiceConfig,
+  plan: ColorPlan,
+  image: pulumi.Input<string>,
+  sources: EnvSources = { configMap: plan.configMapName },
+): DeploymentSpec {
   return {
     replicas: plan.replicas,
     revisionHistoryLimit: service.revisionHistoryLimit,
@@ -33,22 +44,22 @@ export function deploymentSpec(service: ServiceConfig, plan: ColorPlan, image: p
       spec: {
         automountServiceAccountToken: false,
         securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-        containers: [container(service, plan, image)],
+        containers: [container(service, plan, image, sources)],
         volumes: [{ name: SCRATCH_VOLUME, emptyDir: {} }],
       },
     },
   };
 }
 
-function container(service: ServiceConfig, plan: ColorPlan, image: pulumi.Input<string>): Container {
+function container(service: ServiceConfig, plan: ColorPlan, image: pulumi.Input<string>, sources: EnvSources): Container {
   return {
     name: service.name,
     image,
     imagePullPolicy: "IfNotPresent",
     ports: [{ name: CONTAINER_PORT_NAME, containerPort: service.port, protocol: "TCP" }],
     envFrom: [
-      { configMapRef: { name: plan.configMapName } },
-      ...(plan.secretName === undefined ? [] : [{ secretRef: { name: plan.secretName } }]),
+      { configMapRef: { name: sources.configMap } },
+      ...(sources.secret === undefined ? [] : [{ secretRef: { name: sources.secret } }]),
     ],
     env: [
       { name: "SWITCHYARD_SERVICE", value: service.name },

@@ -67,7 +67,7 @@ function declareColor(name: string, service: Service, color: Color, dependsOn: p
     "kubernetes.io/change-cause": `${name} ${slot.version}`,
   };
   const configMap = new k8s.core.v1.ConfigMap(
-    `${colorName}-config`,
+    `${colorName}-config-${hash(slot.env)}`,
     { metadata: { name: configMapName, namespace: ns, labels: selector, annotations: OWNERSHIP }, immutable: true, data: slot.env },
     { dependsOn },
   );

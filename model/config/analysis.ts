@@ -59,6 +59,35 @@ export function resolveAnalysis(raw: RawAnalysis): AnalysisSettings {
   };
 }
 
+/**
+ * No user or password in the Prometheus URL: the command prints the URL (in
+ * progress lines, errors and reports) and Node's fetch refuses credentials in
+ * a URL anyway. The value in the problem is shown with its password redacted.
+ * Reads the raw config, so it also runs when the shape has other problems.
+ */
+export function prometheusCredentialProblems(raw: Readonly<Record<string, unknown>>): ConfigProblem[] {
+  const url = (raw.analysis as { prometheus?: unknown } | undefined)?.prometheus;
+  if (typeof url !== "string" || !hasCredentials(url)) return [];
+  return [
+    {
+      key: "analysis.prometheus",
+      value: url,
+      allowed:
+        "a URL without a user or password, such as http://prometheus.monitoring:9090: switchyard sends no credentials and prints this URL; " +
+        "reach an authenticated Prometheus through a proxy on the cluster network, and keep passwords out of plain stack config",
+    },
+  ];
+}
+
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return /^[a-z][a-z0-9+.-]*:\/\/[^/\s]*@/i.test(url);
+  }
+}
+
 /** A latency query is only useful with a threshold, and a threshold only with a query. */
 export function analysisProblems(raw: RawAnalysis): ConfigProblem[] {
   if (raw.latencyQuery !== undefined && raw.maxLatencySeconds === undefined) {

@@ -6,6 +6,19 @@ export interface ConfigContext {
   readonly secretKeys: readonly string[];
   /** `kubernetes:renderYamlToDirectory` is set: manifests go to files, not to a cluster. */
   readonly renderMode: boolean;
+  /**
+   * What the stack's last update recorded, when the reader can see it (the
+   * program reads its own stack's outputs); rules that guard a change from
+   * one update to the next use it.
+   * @default nothing known: such rules do not apply
+   */
+  readonly previous?: PreviousDeployment;
+}
+
+/** Facts a previous update of the stack recorded in its outputs. */
+export interface PreviousDeployment {
+  /** The namespace the services ran in. */
+  readonly namespace?: string;
 }
 
 export const NO_CONTEXT: ConfigContext = { secretKeys: [], renderMode: false };

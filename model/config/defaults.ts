@@ -19,7 +19,7 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
   };
 }
 
-function resolveService(name: string, raw: RawService, defaults: RawDefaults, secrets: RawSecrets[string]): ServiceConfig {
+export function resolveService(name: string, raw: RawService, defaults: RawDefaults, secrets: RawSecrets[string]): ServiceConfig {
   const replicas = raw.replicas ?? defaults.replicas ?? BUILTIN_DEFAULTS.replicas;
   return {
     name,

@@ -1,4 +1,4 @@
-import type { Color, RawService, RawSlot, RawStackConfig } from "./schema";
+import type { Color, RawDefaults, RawService, RawSlot, RawStackConfig } from "./schema";
 
 /**
  * Config key paths as `pulumi config set --path` spells them under the
@@ -23,6 +23,11 @@ export function serviceKey(service: string, field?: keyof RawService, ...sub: re
 /** `services.<service>.<color>[.<field>[.<sub>...]]`, e.g. `services.checkout.green.env.FEATURE_NEW_CART`. */
 export function slotKey(service: string, color: Color, field?: keyof RawSlot, ...sub: readonly string[]): string {
   return joinKey("services", service, color, field, ...sub);
+}
+
+/** `defaults.<field>[.<sub>...]`, e.g. `defaults.idleReplicas`: a value every service inherits unless it sets its own. */
+export function defaultsKey(field: keyof RawDefaults, ...sub: readonly string[]): string {
+  return joinKey("defaults", field, ...sub);
 }
 
 /** `secrets.<service>[.<color>[.<NAME>]]`. */

@@ -22,6 +22,18 @@ export class ConfigError extends Error {
 /** Stands in for a secret value in a problem, so no message ever prints one. */
 export const HIDDEN_SECRET = Symbol("hidden secret");
 
+/**
+ * `scheme://user:password@host` with the password (or a lone user token)
+ * replaced, in any text: a problem may quote a URL the user wrote with
+ * credentials, and no message may print them.
+ */
+export function redactCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/\s@]*)@/gi, (_, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(":");
+    return colon === -1 ? `${scheme}***@` : `${scheme}${userinfo.slice(0, colon)}:***@`;
+  });
+}
+
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing (the key is missing)";
   if (value === HIDDEN_SECRET) return "[secret]";

@@ -1,46 +1,113 @@
 import * as semver from "semver";
-import { secretKey, serviceKey, slotKey } from "./keys";
-import { HIDDEN_SECRET, type ConfigProblem } from "./problems";
-import { COLORS, type Color, type RawStackConfig } from "./schema";
+import { serviceKey, slotKey } from "./keys";
+import { writtenAt } from "./provenance";
+import { quantityValue } from "./quantity";
+import type { ConfigProblem } from "./problems";
+import { COLORS, type Color, type RawService } from "./schema";
 import type { ServiceConfig } from "./settings";
-import type { ConfigContext } from "./context";
 import { trafficWeights } from "../traffic";
 
-/** Rules that span several keys; each problem names the key the user would change. */
-export function ruleProblems(service: ServiceConfig): ConfigProblem[] {
-  const other: Color = service.live === "blue" ? "green" : "blue";
-  const problems: ConfigProblem[] = [];
+/** A rule across keys of one service, with the fields it reads. */
+interface Rule {
+  /** The fields whose values decide the outcome (the slots it looks at may depend on the live color). */
+  reads(service: ServiceConfig): readonly (keyof RawService)[];
+  check(service: ServiceConfig, raw: unknown): ConfigProblem[];
+}
 
-  if (service.slots[service.live] === undefined) {
-    problems.push({
-      key: serviceKey(service.name, "live"),
-      value: service.live,
-      allowed: `a color with a slot (define ${slotKey(service.name, service.live)} with a version, or set live to ${other})`,
-    });
-  }
-  if (service.canary > 0 && service.slots[other] === undefined) {
-    problems.push({
-      key: serviceKey(service.name, "canary"),
-      value: service.canary,
-      allowed: `0 while ${slotKey(service.name, other)} is not defined (a canary needs both colors)`,
-    });
-  }
-  if (service.replicas === 0) {
-    problems.push({
-      key: serviceKey(service.name, "replicas"),
-      value: 0,
-      allowed: `at least 1: the live color ${service.live} receives traffic`,
-    });
-  }
-  if (service.idleReplicas > service.replicas) {
-    problems.push({
-      key: serviceKey(service.name, "idleReplicas"),
-      value: service.idleReplicas,
-      allowed: `from 0 to replicas (${service.replicas}): an idle color never needs more pods than a live one`,
-    });
-  }
-  problems.push(...schemaGateProblems(service));
-  return problems;
+/**
+ * Rules that span several keys; each problem names the key the user would
+ * change, which is where the value was written (`raw`): the service's own
+ * key or `switchyard:defaults`. Fields in `unreliable` had shape problems of
+ * their own (and hold a stand-in); rules reading them are skipped rather
+ * than report on a value the user did not write.
+ */
+export function ruleProblems(service: ServiceConfig, raw: unknown, unreliable: ReadonlySet<string> = new Set()): ConfigProblem[] {
+  return RULES.filter((rule) => !rule.reads(service).some((field) => unreliable.has(field))).flatMap((rule) => rule.check(service, raw));
+}
+
+const otherColor = (color: Color): Color => (color === "blue" ? "green" : "blue");
+
+const RULES: readonly Rule[] = [
+  {
+    reads: (service) => ["live", service.live],
+    check: (service) =>
+      service.slots[service.live] !== undefined
+        ? []
+        : [
+            {
+              key: serviceKey(service.name, "live"),
+              value: service.live,
+              allowed: `a color with a slot (define ${slotKey(service.name, service.live)} with a version, or set live to ${otherColor(service.live)})`,
+            },
+          ],
+  },
+  {
+    reads: (service) => ["live", "canary", otherColor(service.live)],
+    check: (service) => {
+      const other = otherColor(service.live);
+      if (service.canary === 0 || service.slots[other] !== undefined) return [];
+      return [
+        {
+          key: serviceKey(service.name, "canary"),
+          value: service.canary,
+          allowed: `0 while ${slotKey(service.name, other)} is not defined (a canary needs both colors)`,
+        },
+      ];
+    },
+  },
+  {
+    reads: () => ["replicas"],
+    check: (service, raw) =>
+      service.replicas !== 0
+        ? []
+        : [
+            {
+              key: writtenAt(raw, service.name, "replicas"),
+              value: 0,
+              allowed: `at least 1: the live color ${service.live} of ${service.name} receives traffic`,
+            },
+          ],
+  },
+  {
+    reads: () => ["replicas", "idleReplicas"],
+    check: (service, raw) => {
+      if (service.idleReplicas <= service.replicas) return [];
+      const idleKey = writtenAt(raw, service.name, "idleReplicas");
+      const ownKey = serviceKey(service.name, "idleReplicas");
+      const fix = idleKey === ownKey ? "" : `; set ${ownKey} for ${service.name}, or lower ${idleKey}`;
+      return [
+        {
+          key: idleKey,
+          value: service.idleReplicas,
+          allowed: `from 0 to replicas (${service.replicas}, at ${writtenAt(raw, service.name, "replicas")}): an idle color never needs more pods than a live one${fix}`,
+        },
+      ];
+    },
+  },
+  { reads: () => ["resources"], check: (service, raw) => requestAboveLimitProblems(service, raw) },
+  { reads: () => ["database", "live", "canary", "blue", "green"], check: (service) => schemaGateProblems(service) },
+];
+
+/** Kubernetes refuses a container whose request exceeds its limit, so the rollout would fail only once it reached the cluster. */
+function requestAboveLimitProblems(service: ServiceConfig, raw: unknown): ConfigProblem[] {
+  const { requests, limits } = service.resources;
+  return (["cpu", "memory"] as const).flatMap((resource): ConfigProblem[] => {
+    const request = requests[resource];
+    const limit = limits[resource];
+    if (request === undefined || limit === undefined) return [];
+    const [requested, limited] = [quantityValue(request), quantityValue(limit)];
+    if (requested === undefined || limited === undefined || requested <= limited) return [];
+    // Resources are taken whole from one place, so the request and the limit were written side by side.
+    const requestKey = writtenAt(raw, service.name, "resources", "requests", resource);
+    const limitKey = writtenAt(raw, service.name, "resources", "limits", resource);
+    return [
+      {
+        key: requestKey,
+        value: request,
+        allowed: `at most the limit ${limitKey} (${limit}): Kubernetes refuses a request above its limit; raise the limit or lower the request`,
+      },
+    ];
+  });
 }
 
 /** Whether a build declaring the schema range `schema` (e.g. `>=13 <15`) can run on database schema version `schemaVersion`. */
@@ -75,44 +142,6 @@ function schemaGateProblems(service: ServiceConfig): ConfigProblem[] {
         value,
         allowed: `a setting that sends no traffic to ${color}: ${color} runs ${slot.version} with schema "${slot.schema}", which cannot run on database schema version ${current}`,
       });
-    }
-  }
-  return problems;
-}
-
-/**
- * Secrets must be stored encrypted, belong to a deployed color, and never be
- * rendered: in render mode the provider writes Secret manifests in plain text.
- * Values are never echoed in a message.
- */
-export function secretProblems(raw: RawStackConfig, context: ConfigContext): ConfigProblem[] {
-  if (raw.secrets === undefined) return [];
-  const hidden = HIDDEN_SECRET;
-  const problems: ConfigProblem[] = [];
-  if (!context.secretKeys.includes("secrets")) {
-    problems.push({
-      key: "secrets",
-      value: hidden,
-      allowed: "values stored encrypted: set each with pulumi config set --secret --path 'secrets.<service>.<color>.<NAME>' VALUE",
-    });
-  }
-  if (context.renderMode) {
-    problems.push({
-      key: "secrets",
-      value: hidden,
-      allowed:
-        "no secrets while kubernetes:renderYamlToDirectory is set: rendered Secret manifests would hold them in plain text; deploy to a cluster, or remove switchyard:secrets from this stack",
-    });
-  }
-  for (const [service, colors] of Object.entries(raw.secrets)) {
-    for (const color of COLORS) {
-      if (colors[color] !== undefined && raw.services[service]?.[color] === undefined) {
-        problems.push({
-          key: secretKey(service, color),
-          value: hidden,
-          allowed: `secrets for a deployed color: ${slotKey(service, color)} is not defined`,
-        });
-      }
     }
   }
   return problems;

@@ -10,6 +10,7 @@ import {
   isRepository,
   isSemanticVersion,
 } from "../images";
+import { KUBERNETES_QUANTITY, quantitySuggestion } from "./quantity";
 
 /**
  * The shape of the `switchyard:*` stack config as users write it. Every
@@ -35,10 +36,10 @@ function checkedText(check: (value: string) => boolean, allowed: string) {
   return z.string({ error: allowed }).refine(check, { error: allowed });
 }
 
-const KUBERNETES_QUANTITY = /^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const GIT_COMMIT = /^[0-9a-f]{7,40}$/;
+const ALLOWED_COMMIT = "a git commit id: 7 to 40 lower-case hex characters";
 
 export const COLORS = ["blue", "green"] as const;
 export type Color = (typeof COLORS)[number];
@@ -47,7 +48,20 @@ export const ALLOWED_SERVICE_NAME =
   "a lower-case DNS label of at most 40 characters (letters, digits, '-'; starts with a letter)";
 export const ALLOWED_NAMESPACE = "a lower-case DNS label of at most 63 characters";
 
-const quantity = text(KUBERNETES_QUANTITY, "a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi");
+const ALLOWED_QUANTITY = "a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi";
+/**
+ * Quantities are text here, as Kubernetes prints them. YAML reads an unquoted
+ * `cpu: 0.5` as a number, and the generic answer "got 0.5; allowed: ... 0.5"
+ * would only confuse: say what to write instead.
+ */
+const quantity = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === "number"
+        ? `${ALLOWED_QUANTITY}, written as text: YAML reads this as a number; write ${quantitySuggestion(issue.input)} (quoted in the stack file, or pulumi config set --path --type string)`
+        : ALLOWED_QUANTITY,
+  })
+  .regex(KUBERNETES_QUANTITY, { error: ALLOWED_QUANTITY });
 const resourceAmounts = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 
 export const resourcesSchema = z.strictObject({
@@ -85,19 +99,52 @@ const buildSchema = z.strictObject({
   dockerfile: z.string({ error: "a Dockerfile path relative to the context" }).optional(),
 });
 
+/** Kubernetes label values: the version is one (`app.kubernetes.io/version`, `version`). */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const NO_BUILD_METADATA =
+  "without build metadata: '+' cannot go into an image tag or a Kubernetes label value; write MAJOR.MINOR.PATCH (a pre-release such as 1.5.0-rc.1 is fine) and record the build in tag (a build id YYYYMMDD-HHMM-<short sha>) or commit";
+
+/** The version becomes the default image tag and two label values, so it must be valid as both. */
+const version = z.string({ error: ALLOWED_VERSION }).superRefine((value, context) => {
+  if (!isSemanticVersion(value)) context.addIssue({ code: "custom", message: ALLOWED_VERSION });
+  else if (value.includes("+")) context.addIssue({ code: "custom", message: `a semantic version ${NO_BUILD_METADATA}` });
+  else if (value.length > 63 || !LABEL_VALUE.test(value)) {
+    context.addIssue({ code: "custom", message: `${ALLOWED_VERSION}, usable as a Kubernetes label value (at most 63 characters, ending in a letter or digit)` });
+  }
+});
+
+const tag = z.string({ error: ALLOWED_TAG }).superRefine((value, context) => {
+  if (!isImmutableTag(value)) context.addIssue({ code: "custom", message: ALLOWED_TAG });
+  else if (value.includes("+")) context.addIssue({ code: "custom", message: `an immutable tag ${NO_BUILD_METADATA}` });
+});
+
+/** `commit: 1234567` is a YAML integer; a commit id is text. */
+const commit = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === "number"
+        ? `a git commit id as text: YAML reads an all-digit id as a number; quote it in the stack file (commit: "${issue.input}"), or set it with pulumi config set --path --type string`
+        : ALLOWED_COMMIT,
+  })
+  .regex(GIT_COMMIT, { error: ALLOWED_COMMIT });
+
+/** `{key}` is replaced with the slot's key path by shapeProblems. */
+const ALLOWED_SLOT =
+  "a slot with at least its version, such as {version: 1.5.0}; to take this color down, remove the key instead of emptying it: pulumi config rm --path '{key}'";
+
 export const slotSchema = z.strictObject({
-  version: checkedText(isSemanticVersion, ALLOWED_VERSION),
-  tag: checkedText(isImmutableTag, ALLOWED_TAG).optional(),
+  version,
+  tag: tag.optional(),
   digest: checkedText(isDigest, ALLOWED_DIGEST).optional(),
   env: envSchema.optional(),
   schema: checkedText(
     (range) => semver.validRange(range) !== null,
     'a semver range of database schema versions, such as ">=12 <14"',
   ).optional(),
-  commit: text(GIT_COMMIT, "a git commit id: 7 to 40 lower-case hex characters").optional(),
+  commit: commit.optional(),
   note: z.string({ error: "a short change note (text)" }).max(500, { error: "a change note of at most 500 characters" }).optional(),
   build: buildSchema.optional(),
-});
+}, { error: (issue) => (issue.code === "invalid_type" ? ALLOWED_SLOT : undefined) });
 
 /** Fields that `switchyard:defaults` may set for every service. */
 const sharedServiceFields = {

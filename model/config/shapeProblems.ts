@@ -1,5 +1,6 @@
 import { ZodObject, ZodOptional, ZodRecord, type z } from "zod";
 import { HIDDEN_SECRET, type ConfigProblem } from "./problems";
+import { valueAt } from "./provenance";
 import { stackConfigSchema } from "./schema";
 
 /** One problem per zod issue (one per unknown key), worded with the offending value from the raw input. */
@@ -18,17 +19,10 @@ export function shapeProblems(error: z.ZodError, raw: Record<string, unknown>): 
       return [{ key: path.join("."), value: path[path.length - 1], allowed: issue.issues[0]?.message ?? issue.message }];
     }
     const value = path[0] === "secrets" ? HIDDEN_SECRET : valueAt(raw, path);
-    return [{ key: path.join("."), value, allowed: issue.message }];
+    const key = path.join(".");
+    // An allowed text may show the fix for this very key, e.g. `pulumi config rm --path '{key}'`.
+    return [{ key, value, allowed: issue.message.replaceAll("{key}", key) }];
   });
-}
-
-function valueAt(root: unknown, path: readonly string[]): unknown {
-  let node = root;
-  for (const segment of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[segment];
-  }
-  return node;
 }
 
 /** The settings valid where an unknown key was found, with the closest one first when it looks like a typo. */

@@ -47,7 +47,9 @@ async function run(program: string, live: Color, mutate: (config: Record<string,
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([name, value]) => [name, typeof value === "string" ? value : JSON.stringify(value)])),
   );
-  await import(program);
+  const module = await import(program);
+  // switchyard's program is an async function (it reads its own stack's outputs first); the baseline runs on import.
+  if (typeof module.default === "function") await module.default();
   await recorder.settle();
   return declared(recorder);
 }

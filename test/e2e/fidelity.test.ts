@@ -33,10 +33,8 @@ describe("fidelity of our language host", () => {
       {
         stackName: "dev",
         projectName: "switchyard",
-        program: async () => {
-          const program = await import("../../index");
-          return { services: program.services };
-        },
+        // index.ts exports the program as an async function (it reads its own stack's outputs first).
+        program: async () => (await import("../../index")).default(),
       },
       { workDir: inline.dir, pulumiCommand, envVars: stringEnv(inline.environment.env) },
     );

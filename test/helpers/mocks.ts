@@ -10,6 +10,10 @@ export interface Registration {
   readonly dependencies: readonly string[];
   /** Inputs after Outputs resolved, as a provider would receive them. */
   readonly inputs: Record<string, any>;
+  /** The `retainOnDelete` option as the engine receives it. */
+  readonly retainOnDelete: boolean;
+  /** Names of the `aliases` given as specs (e.g. `{ name: "checkout-blue-config" }`). */
+  readonly aliasNames: readonly string[];
 }
 
 export interface Recorder {
@@ -25,6 +29,8 @@ interface PendingRegistration {
   name: string;
   parent: string;
   dependencies: string[];
+  retainOnDelete: boolean;
+  aliasNames: string[];
 }
 
 /**
@@ -46,8 +52,10 @@ export function recordRegistrations(
   pulumi.runtime.setMocks(
     {
       newResource(args) {
+        // As the engine answers a reference to a stack without outputs (the program reads its own stack's); `outputs` may give some.
+        const engine = args.type === "pulumi:pulumi:StackReference" ? { outputs: {}, secretOutputNames: [] } : {};
         const computed = options.outputs?.(args.type, args.inputs) ?? {};
-        return { id: args.inputs?.metadata?.name ?? `${args.name}-id`, state: { ...args.inputs, ...computed } };
+        return { id: args.inputs?.metadata?.name ?? `${args.name}-id`, state: { ...args.inputs, ...engine, ...computed } };
       },
       call(args) {
         return args.inputs;
@@ -56,6 +64,8 @@ export function recordRegistrations(
     "switchyard",
     "test",
     options.preview ?? false,
+    // The file backend's organization: the program references its own stack by its full name.
+    "organization",
   );
 
   const monitor = pulumi.runtime.getMonitor() as any;
@@ -67,6 +77,11 @@ export function recordRegistrations(
       name: request.getName(),
       parent: request.getParent(),
       dependencies: request.getDependenciesList(),
+      retainOnDelete: request.getRetainondelete() === true,
+      aliasNames: request
+        .getAliasesList()
+        .map((alias: any) => alias.getSpec()?.getName())
+        .filter((name: unknown): name is string => typeof name === "string" && name !== ""),
     });
     inFlight++;
     return register(request, (error: unknown, response: any) => {

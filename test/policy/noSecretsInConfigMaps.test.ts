@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { noSecretsInConfigMaps } from "../../policy/policies/noSecretsInConfigMaps";
 import { checkout } from "../helpers/fixtures";
-import { byName, inPreview, switchyardResources, TYPES, UNKNOWN_DURING_PREVIEW, type ConfigMapProps } from "./helpers/fixtures";
+import { inPreview, switchyardResources, TYPES, UNKNOWN_DURING_PREVIEW, type ConfigMapProps } from "./helpers/fixtures";
 import { checkEachResource, checkResource } from "./helpers/runPolicy";
 
 /** switchyard's resources with green's env replaced. */
 const greenEnv = (env: Record<string, string>) => switchyardResources(checkout((service) => (service.green.env = env)));
+/** Green's ConfigMap; its logical name ends in its content hash. */
 const greenConfigMap = async (env: Record<string, string>) =>
-  byName(await greenEnv(env), TYPES.configMap, "checkout-green-config");
+  (await greenEnv(env)).find((resource) => resource.type === TYPES.configMap && resource.name.startsWith("checkout-green-config-"))!;
 const reportedKeys = async (env: Record<string, string>, options = {}) =>
   (await checkResource(noSecretsInConfigMaps, await greenConfigMap(env), options)).map((v) => /holds (\S+),/.exec(v.what)?.[1]);
 

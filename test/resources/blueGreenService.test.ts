@@ -18,6 +18,12 @@ beforeEach(() => {
   recorder = recordRegistrations();
 });
 
+/** The ConfigMap a color's pods read now; its logical name carries its content hash, `<svc>-<color>-config-<hash>`. */
+const currentConfigMap = (r: Recorder, color: string) => {
+  const name = r.byName(DEPLOYMENT, `checkout-${color}`).inputs.spec.template.spec.containers[0].envFrom[0].configMapRef.name;
+  return r.ofType(CONFIGMAP).find((x) => x.inputs.metadata.name === name)!;
+};
+
 async function deploy(service: ServiceConfig): Promise<Recorder> {
   new BlueGreenService(service.name, { service, namespace: "shop" });
   await recorder.settle();
@@ -32,7 +38,8 @@ const weightsOf = (r: Recorder) =>
 describe("what one service becomes", () => {
   it("registers a Deployment, ConfigMap and PDB per color, one Service and the Istio routing, under typed components", async () => {
     const r = await deploy(checkout());
-    const summary = r.registrations.map((x) => `${x.type} ${x.name}`).sort();
+    // A ConfigMap's logical name ends in its content hash: only the prefix is fixed.
+    const summary = r.registrations.map((x) => `${x.type} ${x.name.replace(/-config-[0-9a-f]{10}$/, "-config-<hash>")}`).sort();
     expect(summary).toEqual(
       [
         "switchyard:service:BlueGreenService checkout",
@@ -41,8 +48,8 @@ describe("what one service becomes", () => {
         "switchyard:mesh:IstioRouting checkout-routing",
         `${DEPLOYMENT} checkout-blue`,
         `${DEPLOYMENT} checkout-green`,
-        `${CONFIGMAP} checkout-blue-config`,
-        `${CONFIGMAP} checkout-green-config`,
+        `${CONFIGMAP} checkout-blue-config-<hash>`,
+        `${CONFIGMAP} checkout-green-config-<hash>`,
         `${PDB} checkout-blue-pdb`,
         `${PDB} checkout-green-pdb`,
         `${SERVICE} checkout-service`,
@@ -59,7 +66,7 @@ describe("what one service becomes", () => {
     const blue = urnOf("switchyard:service:ColorRelease", "checkout-blue");
     const routing = urnOf("switchyard:mesh:IstioRouting", "checkout-routing");
     expect(r.byName(DEPLOYMENT, "checkout-blue").parent).toBe(blue);
-    expect(r.byName(CONFIGMAP, "checkout-blue-config").parent).toBe(blue);
+    expect(currentConfigMap(r, "blue").parent).toBe(blue);
     expect(r.byName(PDB, "checkout-blue-pdb").parent).toBe(blue);
     expect(r.byName(VIRTUAL_SERVICE, "checkout-virtualservice").parent).toBe(routing);
     expect(r.byName(SERVICE, "checkout-service").parent).toBe(service);
@@ -104,7 +111,7 @@ describe("what one service becomes", () => {
     expect(r.byName(DEPLOYMENT, "checkout-blue").inputs.metadata).toMatchObject({ name: "checkout-blue", namespace: "shop" });
     expect(r.byName(SERVICE, "checkout-service").inputs.metadata.name).toBe("checkout");
     expect(r.byName(VIRTUAL_SERVICE, "checkout-virtualservice").inputs.metadata.name).toBe("checkout");
-    expect(r.byName(CONFIGMAP, "checkout-blue-config").inputs.metadata.name).toMatch(/^checkout-blue-[0-9a-f]{10}$/);
+    expect(currentConfigMap(r, "blue").inputs.metadata.name).toMatch(/^checkout-blue-[0-9a-f]{10}$/);
   });
 });
 
@@ -170,19 +177,20 @@ describe("config is bound to its color's version (B4)", () => {
   it("each color's pods read only that color's immutable ConfigMap", async () => {
     const r = await deploy(checkout());
     for (const color of ["blue", "green"]) {
-      const configMap = r.byName(CONFIGMAP, `checkout-${color}-config`).inputs;
+      const configMap = currentConfigMap(r, color).inputs;
       expect(configMap.immutable).toBe(true);
       const container = r.byName(DEPLOYMENT, `checkout-${color}`).inputs.spec.template.spec.containers[0];
       expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
     }
-    expect(r.byName(CONFIGMAP, "checkout-blue-config").inputs.data).toEqual({ FEATURE_NEW_CART: "false" });
-    expect(r.byName(CONFIGMAP, "checkout-green-config").inputs.data).toEqual({ FEATURE_NEW_CART: "true" });
+    expect(currentConfigMap(r, "blue").inputs.data).toEqual({ FEATURE_NEW_CART: "false" });
+    expect(currentConfigMap(r, "green").inputs.data).toEqual({ FEATURE_NEW_CART: "true" });
+    expect(r.ofType(CONFIGMAP)).toHaveLength(2);
   });
 
   it("the ConfigMap name changes when and only when its content changes", async () => {
     const nameOf = async (service: ServiceConfig, color: string) => {
       recorder = recordRegistrations();
-      return (await deploy(service)).byName(CONFIGMAP, `checkout-${color}-config`).inputs.metadata.name;
+      return currentConfigMap(await deploy(service), color).inputs.metadata.name;
     };
     const base = await nameOf(checkout(), "green");
     expect(await nameOf(checkout((s) => (s.green.env.FEATURE_NEW_CART = "false")), "green")).not.toBe(base);

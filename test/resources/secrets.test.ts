@@ -4,10 +4,13 @@ import { BlueGreenService } from "../../resources/blueGreenService";
 import type { ConfigContext } from "../../model/config/context";
 import { parseStackConfig } from "../../model/config/parse";
 import { ConfigError, HIDDEN_SECRET } from "../../model/config/problems";
+import { secretName } from "../../model/naming";
 import { validRawConfig } from "../helpers/fixtures";
 import { recordRegistrations, type Recorder } from "../helpers/mocks";
 
 const STORED_ENCRYPTED: ConfigContext = { secretKeys: ["secrets"], renderMode: false };
+/** A stack's Secret naming key, as index.ts passes it. */
+const KEY = "5e".repeat(32);
 
 function withSecrets(secrets: unknown): Record<string, any> {
   return { ...validRawConfig(), secrets };
@@ -61,16 +64,17 @@ describe("a color with secrets gets an immutable Secret its pods read", () => {
 
   it("registers the Secret with secret data and references it from the green pods only", async () => {
     const config = parseStackConfig(withSecrets({ checkout: { green: { DB_PASSWORD: "hunter2" } } }), STORED_ENCRYPTED);
-    const component = new BlueGreenService("checkout", { service: config.services[0]!, namespace: "shop" });
+    const component = new BlueGreenService("checkout", { service: config.services[0]!, namespace: "shop", secretNameKey: KEY });
     await recorder.settle();
 
     const secret = component.releases.green!.secret!;
     expect(await pulumi.isSecret(secret.stringData)).toBe(true);
-    const registered = recorder.byName("kubernetes:core/v1:Secret", "checkout-green-secret");
-    expect(registered.inputs.metadata.name).toMatch(/^checkout-green-secret-[0-9a-f]{10}$/);
-    expect(registered.inputs.immutable).toBe(true);
+    const [registered] = recorder.ofType("kubernetes:core/v1:Secret");
+    expect(registered!.inputs.metadata.name).toBe(secretName("checkout", "green", { DB_PASSWORD: "hunter2" }, KEY));
+    expect(registered!.name).toBe(registered!.inputs.metadata.name);
+    expect(registered!.inputs.immutable).toBe(true);
     const greenEnvFrom = recorder.byName("kubernetes:apps/v1:Deployment", "checkout-green").inputs.spec.template.spec.containers[0].envFrom;
-    expect(greenEnvFrom).toContainEqual({ secretRef: { name: registered.inputs.metadata.name } });
+    expect(greenEnvFrom).toContainEqual({ secretRef: { name: registered!.inputs.metadata.name } });
     const blueEnvFrom = recorder.byName("kubernetes:apps/v1:Deployment", "checkout-blue").inputs.spec.template.spec.containers[0].envFrom;
     expect(blueEnvFrom.some((source: any) => source.secretRef)).toBe(false);
     expect(component.releases.blue!.secret).toBeUndefined();
