@@ -40,3 +40,14 @@ export function configProblems(action: () => unknown): readonly ConfigProblem[] 
   }
   throw new Error("expected a ConfigError");
 }
+
+/** The problems of the ConfigError that `action` throws, or none when it throws nothing. */
+export function problemsIfAny(action: () => unknown): readonly ConfigProblem[] {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}

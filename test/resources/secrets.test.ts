@@ -3,9 +3,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { BlueGreenService } from "../../resources/blueGreenService";
 import type { ConfigContext } from "../../model/config/context";
 import { parseStackConfig } from "../../model/config/parse";
-import { ConfigError, HIDDEN_SECRET } from "../../model/config/problems";
+import { HIDDEN_SECRET } from "../../model/config/problems";
 import { secretName } from "../../model/naming";
-import { validRawConfig } from "../helpers/fixtures";
+import { problemsIfAny, validRawConfig } from "../helpers/fixtures";
 import { recordRegistrations, type Recorder } from "../helpers/mocks";
 
 const STORED_ENCRYPTED: ConfigContext = { secretKeys: ["secrets"], renderMode: false };
@@ -16,15 +16,7 @@ function withSecrets(secrets: unknown): Record<string, any> {
   return { ...validRawConfig(), secrets };
 }
 
-function problems(raw: Record<string, any>, context: ConfigContext) {
-  try {
-    parseStackConfig(raw, context);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = (raw: Record<string, any>, context: ConfigContext) => problemsIfAny(() => parseStackConfig(raw, context));
 
 describe("secret environment is bound to a color and stored encrypted", () => {
   it("gives the color's slot its secret environment", () => {

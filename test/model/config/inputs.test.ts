@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ConfigContext } from "../../../model/config/context";
 import { parseStackConfig } from "../../../model/config/parse";
 import { ConfigError, HIDDEN_SECRET, type ConfigProblem } from "../../../model/config/problems";
-import { validRawConfig } from "../../helpers/fixtures";
+import { problemsIfAny, validRawConfig } from "../../helpers/fixtures";
 
 /**
  * Inputs that used to slip through or confuse (issue 15, item 9): each is
@@ -15,13 +15,7 @@ const PLAIN: ConfigContext = { secretKeys: [], renderMode: false };
 function problemsOf(mutate: (raw: Record<string, any>) => void, context: ConfigContext = PLAIN): readonly ConfigProblem[] {
   const raw = validRawConfig();
   mutate(raw);
-  try {
-    parseStackConfig(raw, context);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
+  return problemsIfAny(() => parseStackConfig(raw, context));
 }
 
 function messageOf(mutate: (raw: Record<string, any>) => void, context: ConfigContext = PLAIN): string {
