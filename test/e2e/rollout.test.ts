@@ -134,7 +134,9 @@ describe("the switchyard command: progressive rollouts gated on Prometheus", () 
 
     const history = await project.switchyard(["history", "checkout"]);
     expect(history.status, history.stderr).toBe(0);
-    const messages = history.stdout.split("\n").map((line) => line.replace(/^.*?(succeeded|failed)\s+\S+ \d+%\s+\S+ \d+%\s+/, ""));
+    // Each row: the change derived from the recorded config, then the message, which names who made the update.
+    const messages = history.stdout.split("\n").flatMap((line) => /\(message: (.*) \(by [^)]+\)\)$/.exec(line)?.[1] ?? []);
+    expect(history.stdout).toMatch(/canary 0 -> 5 \(message: checkout: canary 5% to green \(by [^)]+\)\)/);
     expect(messages).toEqual(
       expect.arrayContaining([
         "checkout: canary 5% to green",
