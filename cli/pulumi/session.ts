@@ -46,6 +46,18 @@ function selectionError(stackName: string, environment: PulumiEnvironment, error
   return new Error(`stack ${stackName} of ${environment.projectDir} cannot be selected (${where}): ${cause}`);
 }
 
+/**
+ * What `pulumi` said went wrong, without the Automation API's wrapping (exit
+ * code, the whole command line, stdout): from its first `error:` line on.
+ */
+export function pulumiError(text: string): string {
+  const start = text.search(/^error: /m);
+  if (start === -1) return text.trim();
+  const rest = text.slice(start);
+  const end = rest.search(/^\s*err\?:/m);
+  return (end === -1 ? rest : rest.slice(0, end)).trim();
+}
+
 /** The stack config as read: raw `switchyard:*` values, the facts around them, and the parsed, validated config. */
 export interface CurrentConfig {
   readonly raw: Record<string, unknown>;
@@ -262,7 +274,7 @@ export class StackSession {
     } catch (error) {
       const refusal = findings.refusal();
       if (refusal !== undefined && !changedAnything) throw refusal;
-      const reason = refusal?.message ?? (error instanceof Error ? error.message : String(error));
+      const reason = refusal?.message ?? pulumiError(error instanceof Error ? error.message : String(error));
       throw new UpdateFailedError(`pulumi up failed: ${reason}${this.lockHint(reason)}`, changedAnything);
     }
   }

@@ -61,7 +61,8 @@ describe("the switchyard command under pressure", () => {
     await vi.waitFor(() => expect(lockFiles(locks).length).toBeGreaterThan(0), { timeout: 60_000, interval: 50 });
     process.kill(holder.child.pid!, "SIGSTOP");
     try {
-      const lost = await project.switchyard(["canary", "checkout", "25", "--yes"]);
+      // The recorded path (a fast path's move reaches the cluster first; its failed record is fastpath.test.ts's case).
+      const lost = await project.switchyard(["canary", "checkout", "25", "--yes", "--no-fast-path"]);
       expect(lost.status, lost.stdout + lost.stderr).toBe(1);
       expect(lost.stderr).toMatch(/locked/);
       expect(lost.stderr).toContain("nothing was changed, and Pulumi.dev.yaml is back as it was");
@@ -75,7 +76,7 @@ describe("the switchyard command under pressure", () => {
   });
 
   it("Ctrl-C during a canary's update is one graceful cancel: exit 130, what was left, and the step that makes the stack agree", async () => {
-    const canary = project.switchyardAsync(["--json", "canary", "checkout", "25", "--yes"]);
+    const canary = project.switchyardAsync(["--json", "canary", "checkout", "25", "--yes", "--no-fast-path"]);
     await vi.waitFor(() => expect(canary.stderrSoFar()).toContain("Updating ("), { timeout: 60_000, interval: 50 });
     canary.interrupt();
     const result = await canary.done;
@@ -85,7 +86,7 @@ describe("the switchyard command under pressure", () => {
     const restored = result.stderr.includes("Pulumi.dev.yaml is back as it was");
     if (!restored) {
       expect(result.stderr).toContain("To finish it run the same command again");
-      expect((await project.switchyard(["canary", "checkout", "25", "--yes"])).status).toBe(0);
+      expect((await project.switchyard(["canary", "checkout", "25", "--yes", "--no-fast-path"])).status).toBe(0);
     }
     // The lock was released and the stack, its file and the cluster agree.
     expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);

@@ -74,7 +74,12 @@ describe("switchyard for a team: the operators' own Pulumi, one shared PostgreSQ
 
   it("two operators moving the stack at the same moment: one wins, the other fails and leaves no config change behind", async () => {
     const [annFile, bobFile] = [fs.readFileSync(ann.stackFile, "utf8"), fs.readFileSync(bob.stackFile, "utf8")];
-    const results = await Promise.all([ann.switchyard(["canary", "checkout", "5", "--yes"]), bob.switchyard(["canary", "checkout", "25", "--yes"])]);
+    // The recorded path: the stack lock decides. (On the fast path both moves reach the cluster first, and the
+    // loser's record then fails with exit 5, saying so: test/e2e/fastpath.test.ts covers a failed record.)
+    const results = await Promise.all([
+      ann.switchyard(["canary", "checkout", "5", "--yes", "--no-fast-path"]),
+      bob.switchyard(["canary", "checkout", "25", "--yes", "--no-fast-path"]),
+    ]);
     const winners = results.filter((result) => result.status === 0);
     expect(winners, results.map((result) => result.stderr).join("\n---\n")).toHaveLength(1);
     const loser = results.find((result) => result.status !== 0)!;
@@ -144,7 +149,8 @@ describe("switchyard for a team: the operators' own Pulumi, one shared PostgreSQ
   });
 
   it("PostgreSQL stopped during an update: the update fails clearly, the state stays whole, and the recovery procedure converges", async () => {
-    const move = ann.switchyardAsync(["--json", "canary", "checkout", "25", "--yes"]);
+    // The recorded path, so that the backend goes away during the update itself.
+    const move = ann.switchyardAsync(["--json", "canary", "checkout", "25", "--yes", "--no-fast-path"]);
     await vi.waitFor(() => expect(move.stderrSoFar()).toContain("Updating ("), { timeout: 60_000, interval: 50 });
     backend.stop("immediate");
     const result = await move.done;
@@ -172,7 +178,7 @@ describe("switchyard for a team: the operators' own Pulumi, one shared PostgreSQ
     process.kill(holder.pid, "SIGKILL");
     await holder.done;
     const before = fs.readFileSync(bob.stackFile, "utf8");
-    const blocked = await bob.switchyard(["canary", "checkout", "50", "--yes"]);
+    const blocked = await bob.switchyard(["canary", "checkout", "50", "--yes", "--no-fast-path"]);
     expect(blocked.status, blocked.stderr).toBe(1);
     expect(blocked.stderr).toMatch(/currently locked by 1 lock\(s\)/);
     expect(blocked.stderr).toContain(`clear the lock with: pulumi cancel --stack ${STACK} --yes`);
