@@ -32,13 +32,9 @@ export function checkout(mutate: (service: Record<string, any>) => void = () => 
 
 /** The problems of the ConfigError that `action` throws; fails the test if it throws none. */
 export function configProblems(action: () => unknown): readonly ConfigProblem[] {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
+  const problems = problemsIfAny(action);
+  if (problems.length === 0) throw new Error("expected a ConfigError");
+  return problems;
 }
 
 /** The problems of the ConfigError that `action` throws, or none when it throws nothing. */
