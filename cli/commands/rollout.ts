@@ -13,6 +13,7 @@ import { applyEditNow, checkEdit } from "../edits/apply";
 import { canaryEdit, findService, promoteEdit, stopCanaryEdit, type ReleaseEdit } from "../edits/releaseEdits";
 import { parseInterval, parseSteps, runRollout, ServiceChangedError, type RolloutActions, type RolloutOutcome } from "../rollout/run";
 import type { StackSession } from "../pulumi/session";
+import { FastPath } from "./fastPath";
 import { readHistoryForGuard, refuseIfBackendAhead } from "./staleGuard";
 
 export interface RolloutOptions {
@@ -106,20 +107,23 @@ interface RolloutTarget {
 function rolloutActions(context: CommandContext, session: StackSession, rollout: RolloutTarget): RolloutActions {
   const { reporter, interrupts } = context;
   const { name, analysis, target } = rollout;
-  const update = async (build: (service: ServiceConfig) => ReleaseEdit) => {
+  const run = { onOutput: reporter.progress, signal: interrupts.cancelPulumi };
+  /** `urgent`: a move that takes traffic off a failing canary goes to the API server first when it can (the fast path). */
+  const update = async (build: (service: ServiceConfig) => ReleaseEdit, urgent = false) => {
     const current = await session.readConfig();
     const service = findService(current.config, name);
     const changes = changesSince(name, rollout.expected, releaseState(service));
     if (changes.length > 0) throw new ServiceChangedError(`someone else changed ${name} during the rollout: ${changes.join("; ")}${await lastUpdateNote(session)}`);
     const checked = checkEdit(current, build(service));
     for (const line of checked.diff) reporter.line(`  ${line}`);
-    await applyEditNow(session, checked, { onOutput: reporter.progress, signal: interrupts.cancelPulumi });
+    const fast = urgent && context.options.fastPath ? new FastPath(context, session, current, checked, run, import("../fastpath/move")) : undefined;
+    if ((await fast?.apply()) === undefined) await applyEditNow(session, checked, run);
     rollout.expected = releaseState(findService(checked.next, name));
   };
   const query = (template: string) => queryScalar(analysis.prometheus, renderQuery(template, target), analysis.timeoutSeconds);
   return {
     setCanary: (percent) => update((service) => canaryEdit(service, percent)),
-    revert: () => update((service) => stopCanaryEdit(service, "automatic rollback of")),
+    revert: () => update((service) => stopCanaryEdit(service, "automatic rollback of"), true),
     promote: () => update(promoteEdit),
     measure: async (): Promise<CanaryFigures> => ({
       requests: await query(analysis.requestsQuery),
