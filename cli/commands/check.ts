@@ -4,18 +4,16 @@ import { ConfigError } from "../../model/config/problems";
 import type { StackConfig } from "../../model/config/settings";
 import { EXIT } from "../context/errors";
 import type { CommandContext } from "../context/options";
-import { backendAhead, describeStaleKey, leafValues, tookEffect, type RecordedUpdate } from "../edits/staleness";
+import { backendAhead, describeStaleKeys, leafValues, tookEffect, type RecordedUpdate } from "../edits/staleness";
 import { formatCheckMarkdown, formatCheckText, trafficChanges, type CheckReport } from "../reports/check";
 import { PolicyViolationError, type PolicyFinding } from "../pulumi/errors";
 import type { CurrentConfig, PlannedStep, StackSession } from "../pulumi/session";
 import { readSyncPoint } from "../pulumi/syncPoint";
+import { readHistoryForGuard } from "./staleGuard";
 
 export interface CheckOptions {
   readonly markdown: boolean;
 }
-
-/** Updates of the history read to tell a stale file from one with new changes. */
-const HISTORY_DEPTH = 50;
 
 /**
  * `switchyard check`: the review of a change to a stack file, for CI. It
@@ -34,6 +32,7 @@ export async function runCheck(context: CommandContext, options: CheckOptions): 
 }
 
 async function checkStack(session: StackSession, stack: string, signal: AbortSignal): Promise<CheckReport> {
+  const history = readHistoryForGuard(session);
   let current: CurrentConfig;
   try {
     current = await session.readConfig();
@@ -41,7 +40,7 @@ async function checkStack(session: StackSession, stack: string, signal: AbortSig
     if (error instanceof ConfigError) return { stack, traffic: [], steps: [], advisories: [], refusal: error.message };
     throw error;
   }
-  const updates = await session.recentUpdates(HISTORY_DEPTH);
+  const updates = await history;
   const traffic = trafficChanges(deployedConfig(updates.find(tookEffect)), current.config);
   const stale = backendAhead(updates, leafValues(current.values), readSyncPoint(session.projectDir, stack));
   const advisories: PolicyFinding[] = [];
@@ -56,7 +55,7 @@ async function checkStack(session: StackSession, stack: string, signal: AbortSig
   const staleRefusal =
     stale.length === 0
       ? undefined
-      : `the backend is ahead of this Pulumi.${stack}.yaml (rebase onto the latest stack file):\n${stale.map((key) => `  ${describeStaleKey(key)}`).join("\n")}`;
+      : `the backend is ahead of this Pulumi.${stack}.yaml (rebase onto the latest stack file):\n${describeStaleKeys(stale)}`;
   const refusals = [staleRefusal, policyRefusal].filter((text): text is string => text !== undefined);
   return { stack, traffic, steps, advisories, ...(refusals.length === 0 ? {} : { refusal: refusals.join("\n") }) };
 }

@@ -1,4 +1,4 @@
-import { backendAhead, describeStaleKey, leafValues, StaleStackFileError, type RecordedUpdate } from "../edits/staleness";
+import { backendAhead, describeStaleKeys, leafValues, StaleStackFileError, type RecordedUpdate } from "../edits/staleness";
 import type { CommandContext } from "../context/options";
 import type { CurrentConfig, StackSession } from "../pulumi/session";
 import { readSyncPoint, recordSyncPoint } from "../pulumi/syncPoint";
@@ -27,7 +27,7 @@ export async function refuseIfBackendAhead(context: CommandContext, session: Sta
     if (newest !== undefined) recordSyncPoint(session.projectDir, session.stackName, newest);
     return;
   }
-  const keys = stale.map((key) => `  ${describeStaleKey(key)}`).join("\n");
+  const keys = describeStaleKeys(stale);
   const file = `Pulumi.${session.stackName}.yaml`;
   if (context.options.allowStale) {
     context.reporter.line(`--allow-stale: overwriting what the backend holds for stack ${session.stackName} with this ${file}:\n${keys}`);

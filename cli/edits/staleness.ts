@@ -96,6 +96,11 @@ export function backendAhead(updates: readonly RecordedUpdate[], file: ReadonlyM
   return stale.sort((a, b) => a.key.localeCompare(b.key));
 }
 
+/** One indented line per stale key, for a refusal's message. */
+export function describeStaleKeys(stale: readonly StaleKey[]): string {
+  return stale.map((key) => `  ${describeStaleKey(key)}`).join("\n");
+}
+
 /** A successful update: the config it ran with is what the stack runs. */
 export function tookEffect(update: RecordedUpdate): boolean {
   return update.kind === "update" && update.result === "succeeded";
