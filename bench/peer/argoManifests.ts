@@ -67,7 +67,39 @@ export function canarySteps(): Manifest[] {
   return CANARY_WEIGHTS.flatMap((weight, index) => (index === CANARY_WEIGHTS.length - 1 ? [{ setWeight: weight }] : [{ setWeight: weight }, { pause: {} }]));
 }
 
-export function rollout(service: ServiceConfig, namespace: string, slot: Color): Manifest {
+/** The automatic rollback's Rollout: 25%, then Argo's own analysis (a pause after it, so a pass does not promote). */
+export const ANALYSED_CANARY_WEIGHT = 25;
+export const ANALYSIS_TEMPLATE = "error-rate";
+
+export function analysedCanarySteps(): Manifest[] {
+  return [{ setWeight: ANALYSED_CANARY_WEIGHT }, { analysis: { templates: [{ templateName: ANALYSIS_TEMPLATE }] } }, { pause: {} }];
+}
+
+/**
+ * Argo's analysis with its Prometheus provider: one measurement of the
+ * error-rate query (count 1, failureLimit 0), failing above switchyard's
+ * default threshold, so one failing answer aborts the Rollout.
+ */
+export function analysisTemplate(namespace: string, prometheus: string, query: string, maxErrorRate: number): Manifest {
+  return {
+    apiVersion: ARGO_API_VERSION,
+    kind: "AnalysisTemplate",
+    metadata: { name: ANALYSIS_TEMPLATE, namespace },
+    spec: {
+      metrics: [
+        {
+          name: ANALYSIS_TEMPLATE,
+          count: 1,
+          failureLimit: 0,
+          successCondition: `result[0] <= ${maxErrorRate}`,
+          provider: { prometheus: { address: prometheus, query } },
+        },
+      ],
+    },
+  };
+}
+
+export function rollout(service: ServiceConfig, namespace: string, slot: Color, steps: Manifest[] = canarySteps()): Manifest {
   return {
     apiVersion: ARGO_API_VERSION,
     kind: "Rollout",
@@ -89,7 +121,7 @@ export function rollout(service: ServiceConfig, namespace: string, slot: Color):
               destinationRule: { name: service.name, stableSubsetName: STABLE_SUBSET, canarySubsetName: CANARY_SUBSET },
             },
           },
-          steps: canarySteps(),
+          steps,
         },
       },
     },
@@ -153,8 +185,8 @@ export function routingObjects(services: readonly ServiceConfig[], namespace: st
 }
 
 /** What a release applies: each service's ConfigMap and Rollout at one version (as `kubectl apply` of a GitOps commit would). */
-export function releaseObjects(services: readonly ServiceConfig[], namespace: string, slot: Color): Manifest[] {
-  return services.flatMap((service) => [configMap(service, namespace, slot), rollout(service, namespace, slot)]);
+export function releaseObjects(services: readonly ServiceConfig[], namespace: string, slot: Color, steps?: Manifest[]): Manifest[] {
+  return services.flatMap((service) => [configMap(service, namespace, slot), rollout(service, namespace, slot, steps)]);
 }
 
 /** Objects as a multi-document stream for `kubectl apply -f -` (JSON is YAML). */

@@ -21,15 +21,17 @@ export function isWrite(event: AuditEvent): boolean {
   return WRITE_VERBS.includes(event.verb) && !/[?&]dryRun=/.test(event.requestURI ?? "");
 }
 
-export type Actor = "pulumi" | "argo-controller" | "argo-plugin" | "kubectl" | "kube-controller-manager" | "kube-scheduler" | "kwok" | "other";
+export type Actor = "pulumi" | "switchyard-cli" | "argo-controller" | "argo-plugin" | "kubectl" | "kube-controller-manager" | "kube-scheduler" | "kwok" | "other";
 
 /** The tool's own writes, as opposed to the cluster acting on them. */
-export const TOOL_ACTORS: readonly Actor[] = ["pulumi", "argo-controller", "argo-plugin"];
+export const TOOL_ACTORS: readonly Actor[] = ["pulumi", "switchyard-cli", "argo-controller", "argo-plugin"];
 
 /** Who made a request, from its user agent (`<program>/<version> (<os>/<arch>) ...`). */
 export function actorOf(userAgent: string | undefined): Actor {
   const program = (userAgent ?? "").split("/")[0]!.toLowerCase();
   if (program.includes("pulumi")) return "pulumi";
+  // The switchyard command's fast path writes through @kubernetes/client-node, which sends node-fetch's default user agent.
+  if (program === "switchyard" || program === "node-fetch") return "switchyard-cli";
   if (program === "rollouts-controller") return "argo-controller";
   if (program === "kubectl-argo-rollouts") return "argo-plugin";
   if (program === "kubectl") return "kubectl";

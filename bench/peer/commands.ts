@@ -9,6 +9,7 @@ export interface CommandRun {
   readonly output: string;
   /** The command and every process below it while it ran, when profiled. */
   readonly processes: readonly SeenProcess[];
+  readonly exitCode: number;
 }
 
 export interface CommandOptions {
@@ -17,6 +18,8 @@ export interface CommandOptions {
   readonly input?: string;
   /** Record the process timeline (polls /proc, which costs CPU: only for profiling runs). */
   readonly profile?: boolean;
+  /** Exit codes that mean the command did what was asked (default: 0 only); `switchyard rollout` exits 3 after an automatic rollback. */
+  readonly exitCodes?: readonly number[];
 }
 
 /**
@@ -40,7 +43,7 @@ export function runCommand(argv: readonly string[], options: CommandOptions = {}
     child.on("close", (code, signal) => {
       const endMs = now();
       const processes = timeline?.stop() ?? [];
-      if (code === 0) resolve({ startMs, endMs, output, processes });
+      if (code !== null && (options.exitCodes ?? [0]).includes(code)) resolve({ startMs, endMs, output, processes, exitCode: code });
       else reject(new Error(`${argv.join(" ")} exited ${code ?? signal}\n${output.slice(-4000)}`));
     });
   });
@@ -55,5 +58,6 @@ export async function runSequence(commands: readonly (readonly string[])[], opti
     endMs: runs.at(-1)!.endMs,
     output: runs.map((run) => run.output).join(""),
     processes: runs.flatMap((run) => run.processes),
+    exitCode: runs.at(-1)!.exitCode,
   };
 }

@@ -3,12 +3,12 @@ import { descendants, parentPid } from "../memory";
 import { now } from "./clusterView";
 
 /**
- * Where a switchyard command's time goes. A process timeline (every process
- * below the command, when it was first and last seen) and the provider's
- * writes in the audit log split one run into phases: the CLI's own work
- * before `pulumi up` starts (config edits, preview), the engine starting
- * until the program runs, the program and provider until the first write,
- * the writes, and what follows the last write until `pulumi up` exits.
+ * Where a switchyard rollback's time goes on its fast path. A process
+ * timeline (every process below the command, when it was first and last
+ * seen), the command's own writes in the audit log and the watch split one
+ * run into phases: the command's start-up and checks until it writes the
+ * VirtualServices, the writes, the watch seeing them, and the record
+ * (`pulumi up`) after them.
  */
 
 export type ProcessRole = "pulumi-up" | "pulumi-preview" | "pulumi-config" | "pulumi-other" | "language-host" | "program" | "provider" | "other";
@@ -35,36 +35,41 @@ export function processRole(argv: readonly string[]): ProcessRole {
 }
 
 export interface Phases {
-  /** From the command to `pulumi up` starting: the CLI's config edits and preview (0 for a bare `pulumi up`). */
-  readonly beforeUp: number;
-  /** `pulumi up` started until the program process started: engine start-up, state, plugins, language host. */
-  readonly engineStart: number;
-  /** Program started until the provider's first write: the program registers resources, the provider diffs them. */
-  readonly untilFirstWrite: number;
-  /** First to last write of the provider. */
+  /** From the command to its first VirtualService write: start-up, the stack file, readiness and policy checks. */
+  readonly untilWrite: number;
+  /** First to last write of the command (one per service moved). */
   readonly writing: number;
-  /** Last write until `pulumi up` exits: outputs, state snapshot, shutdown. */
-  readonly afterWrites: number;
+  /** Last write until the watch saw every service at its final weights. */
+  readonly seen: number;
+  /** Last write until `pulumi up` starts: the stack file, the Automation API. */
+  readonly untilRecord: number;
+  /** `pulumi up` start to exit: the record. */
+  readonly record: number;
+  /** `pulumi up` exit until the command exits. */
+  readonly afterRecord: number;
 }
 
 const seconds = (from: number, to: number) => Math.max(0, (to - from) / 1000);
 
 /**
- * Phases of one run, in seconds, from its start time, its processes and the
- * times of the provider's writes. Undefined when a phase boundary is missing
- * (e.g. the program process was never seen).
+ * Phases of one fast-path run, in seconds, from the run, the times of the
+ * command's own writes and when the watch saw the final state. Undefined
+ * when a boundary is missing: no write of the command's own (the plain path
+ * ran) or no `pulumi up` after the writes.
  */
-export function phases(startMs: number, processes: readonly SeenProcess[], writeTimes: readonly number[]): Phases | undefined {
-  const up = processes.find((p) => processRole(p.argv) === "pulumi-up");
-  const program = processes.filter((p) => processRole(p.argv) === "program" && (up === undefined || p.firstMs >= up.firstMs)).at(-1);
-  const writes = writeTimes.filter((at) => up !== undefined && at >= up.firstMs && at <= up.lastMs).sort((a, b) => a - b);
-  if (up === undefined || program === undefined || writes.length === 0) return undefined;
+export function fastPathPhases(startMs: number, run: { readonly endMs: number; readonly processes: readonly SeenProcess[] }, writeTimes: readonly number[], safeMs: number): Phases | undefined {
+  const writes = writeTimes.filter((at) => at >= startMs && at <= run.endMs).sort((a, b) => a - b);
+  if (writes.length === 0) return undefined;
+  const lastWrite = writes.at(-1)!;
+  const up = run.processes.find((p) => processRole(p.argv) === "pulumi-up" && p.firstMs >= lastWrite);
+  if (up === undefined) return undefined;
   return {
-    beforeUp: seconds(startMs, up.firstMs),
-    engineStart: seconds(up.firstMs, program.firstMs),
-    untilFirstWrite: seconds(program.firstMs, writes[0]!),
-    writing: seconds(writes[0]!, writes.at(-1)!),
-    afterWrites: seconds(writes.at(-1)!, up.lastMs),
+    untilWrite: seconds(startMs, writes[0]!),
+    writing: seconds(writes[0]!, lastWrite),
+    seen: seconds(lastWrite, safeMs),
+    untilRecord: seconds(lastWrite, up.firstMs),
+    record: seconds(up.firstMs, up.lastMs),
+    afterRecord: seconds(up.lastMs, run.endMs),
   };
 }
 

@@ -2,6 +2,8 @@ import { NOTES_MARKER } from "../report";
 import { ratio as medianRatio, summarize, type Summary } from "../stats";
 import type { Phases } from "./profile";
 import type { RunFigures } from "./scenarios";
+import { summarizeNotes } from "./fastPathOutput";
+import type { StartupFigures } from "./startup";
 
 /**
  * Figures into text: the side-by-side table and this benchmark's own section
@@ -65,11 +67,26 @@ export function replaceSection(document: string, section: string): string {
 
 /** One tool's figures at one size, summarized over its runs. */
 export interface ToolFigures {
+  /** Time-to-safe of each move: command start until the watch saw the final weights. */
   readonly rollback: Summary;
+  /** Command start until it exited: for switchyard, the move recorded by `pulumi up`; Argo records nothing. */
   readonly rollbackCommand: Summary;
   readonly settled: Summary;
   readonly abort: Summary;
+  readonly abortCommand: Summary;
   readonly step: Summary;
+  readonly stepCommand: Summary;
+  /** The automatic rollback, from the failing verdict to 0% on the API server. */
+  readonly autoSafe: Summary;
+  /** From the failing verdict until the command exited, the rollback recorded; none for Argo. */
+  readonly autoRecorded?: Summary;
+  /** switchyard's rollback with --no-fast-path, in the same runs: time-to-safe and command exit. */
+  readonly plainRollback?: Summary;
+  readonly plainRollbackCommand?: Summary;
+  /** switchyard: VirtualServices the record changed again after the move, summed over the runs, with the services moved. */
+  readonly recordChanged?: { readonly changed: number; readonly of: number };
+  /** What switchyard's commands said about the fast path, over every run. */
+  readonly fastPath?: string;
   /** FLAG value -> serving pods that saw it, over every run. */
   readonly flags: Readonly<Record<string, number>>;
   readonly writesByTool: Summary;
@@ -84,16 +101,39 @@ export interface SizeFigures {
   readonly argo: ToolFigures;
 }
 
+/** The summary of a figure every run has, or none when no run has it. */
+function optional(values: readonly (number | undefined)[]): Summary | undefined {
+  const present = values.filter((value): value is number => value !== undefined);
+  if (present.length === 0) return undefined;
+  if (present.length < values.length) throw new Error(`a figure is missing from ${values.length - present.length} of ${values.length} runs`);
+  return summarize(present);
+}
+
 /** Summarizes the runs of one tool at one size. */
 export function toolFigures(runs: readonly RunFigures[]): ToolFigures {
   const flags: Record<string, number> = {};
   for (const run of runs) for (const [value, pods] of Object.entries(run.flags)) flags[value] = (flags[value] ?? 0) + pods;
+  const plainRollback = optional(runs.map((run) => run.recordedPathRollback?.seconds));
+  const plainRollbackCommand = optional(runs.map((run) => run.recordedPathRollback?.commandSeconds));
+  const autoRecorded = optional(runs.map((run) => run.autoRollback.recordedSeconds));
+  const notes = runs.flatMap((run) => run.fastPath ?? []);
+  const recorded = runs.flatMap((run) => (run.recordChanged === undefined ? [] : [run.recordChanged]));
   return {
     rollback: summarize(runs.map((run) => run.rollback.seconds)),
     rollbackCommand: summarize(runs.map((run) => run.rollback.commandSeconds)),
     settled: summarize(runs.map((run) => run.settledSeconds)),
     abort: summarize(runs.map((run) => run.abort.seconds)),
+    abortCommand: summarize(runs.map((run) => run.abort.commandSeconds)),
     step: summarize(runs.map((run) => run.step.seconds)),
+    stepCommand: summarize(runs.map((run) => run.step.commandSeconds)),
+    autoSafe: summarize(runs.map((run) => run.autoRollback.safeSeconds)),
+    ...(autoRecorded === undefined ? {} : { autoRecorded }),
+    ...(plainRollback === undefined ? {} : { plainRollback }),
+    ...(plainRollbackCommand === undefined ? {} : { plainRollbackCommand }),
+    ...(notes.length === 0 ? {} : { fastPath: summarizeNotes(notes) }),
+    ...(recorded.length === 0
+      ? {}
+      : { recordChanged: { changed: recorded.reduce((sum, r) => sum + r.changed, 0), of: recorded.reduce((sum, r) => sum + r.of, 0) } }),
     flags,
     writesByTool: summarize(runs.map((run) => run.rollbackWrites.byTool)),
     writesTotal: summarize(runs.map((run) => run.rollbackWrites.total)),
@@ -110,59 +150,117 @@ export function formatFlags(flags: Readonly<Record<string, number>>): string {
 }
 
 const writes = (figures: ToolFigures) => `${formatCount(figures.writesByTool)} / ${formatCount(figures.writesTotal)}`;
+const maybeSeconds = (summary: Summary | undefined) => (summary === undefined ? "–" : formatSeconds(summary));
+const maybeRatio = (a: Summary | undefined, b: Summary | undefined) => (a === undefined || b === undefined ? "–" : ratio(a, b));
 
 /** The side-by-side rows, scenario by scenario, each for every size. */
 export function peerRows(sizes: readonly SizeFigures[], flag: string, oldValue: string): TableRow[] {
-  const timedRow = (scenario: string, pick: (figures: ToolFigures) => Summary) =>
+  const timedRow = (scenario: string, pick: (figures: ToolFigures) => Summary | undefined) =>
     sizes.map((size) => ({
       scenario,
       services: size.services,
-      switchyard: formatSeconds(pick(size.switchyard)),
-      argo: formatSeconds(pick(size.argo)),
-      ratio: ratio(pick(size.switchyard), pick(size.argo)),
+      switchyard: maybeSeconds(pick(size.switchyard)),
+      argo: maybeSeconds(pick(size.argo)),
+      ratio: maybeRatio(pick(size.switchyard), pick(size.argo)),
     }));
+  const perSize = (scenario: string, cell: (figures: ToolFigures) => string, rowRatio: (size: SizeFigures) => string = () => "–") =>
+    sizes.map((size) => ({ scenario, services: size.services, switchyard: cell(size.switchyard), argo: cell(size.argo), ratio: rowRatio(size) }));
   return [
-    ...timedRow("1. rollback after full promotion (to 100% on the old version, all its pods ready)", (f) => f.rollback),
-    ...timedRow("1a. rollback: the command exited after", (f) => f.rollbackCommand),
+    ...timedRow("1. rollback after full promotion: time-to-safe (100% on the old version, all its pods ready)", (f) => f.rollback),
+    ...timedRow("1a. rollback: time-to-recorded (switchyard: the command exited, `pulumi up` done; Argo: the command exited, nothing recorded)", (f) => f.rollbackCommand),
     ...timedRow("1b. rollback: nothing left to scale down after", (f) => f.settled),
-    ...timedRow("2. abort during a 25% canary (to 100% on stable)", (f) => f.abort),
-    ...timedRow("3. one canary step, 5% to 25%", (f) => f.step),
-    ...sizes.map((size) => ({
-      scenario: `4. ${flag} the serving pods see after the rollback, pods of all runs (the old version's value: ${oldValue})`,
-      services: size.services,
-      switchyard: formatFlags(size.switchyard.flags),
-      argo: formatFlags(size.argo.flags),
-      ratio: "–",
-    })),
-    ...sizes.map((size) => ({
-      scenario: "5. API writes per rollback, by the tool / in all (controllers and kubelet included)",
-      services: size.services,
-      switchyard: writes(size.switchyard),
-      argo: writes(size.argo),
-      ratio: ratio(size.switchyard.writesTotal, size.argo.writesTotal),
-    })),
-    ...sizes.map((size) => ({
-      scenario: "weight ever sent to a subset with no ready pod (any scenario)",
-      services: size.services,
-      switchyard: `${size.switchyard.weightOnNothing}%`,
-      argo: `${size.argo.weightOnNothing}%`,
-      ratio: "–",
-    })),
+    ...timedRow("1c. rollback with --no-fast-path (config edit, then `pulumi up`): time-to-safe", (f) => f.plainRollback),
+    ...timedRow("1d. rollback with --no-fast-path: the command exited after", (f) => f.plainRollbackCommand),
+    ...timedRow("2. abort during a 25% canary: time-to-safe (100% on stable)", (f) => f.abort),
+    ...timedRow("2a. abort: time-to-recorded (Argo: the command exited)", (f) => f.abortCommand),
+    ...timedRow("3. one canary step, 5% to 25%: time-to-safe", (f) => f.step),
+    ...timedRow("3a. one canary step: time-to-recorded (Argo: the command exited)", (f) => f.stepCommand),
+    ...perSize(`4. ${flag} the serving pods see after the rollback, pods of all runs (the old version's value: ${oldValue})`, (f) => formatFlags(f.flags)),
+    ...perSize("5. API writes per rollback, by the tool / in all (controllers and kubelet included)", writes, (size) => ratio(size.switchyard.writesTotal, size.argo.writesTotal)),
+    ...timedRow("6. automatic rollback of a failing 25% canary (first service): failing verdict to 0% on the API server", (f) => f.autoSafe),
+    ...timedRow("6a. automatic rollback: failing verdict to recorded (switchyard: `rollout` exited; Argo records nothing)", (f) => f.autoRecorded),
+    ...perSize("switchyard's fast path, as its commands said (steps 1, 2, 3, 6)", (f) => f.fastPath ?? "–"),
+    ...perSize("switchyard's rollback: VirtualServices its record (`pulumi up`) changed again after the move, over all runs", (f) =>
+      f.recordChanged === undefined ? "–" : `${f.recordChanged.changed} of ${f.recordChanged.of}`,
+    ),
+    ...perSize("weight ever sent to a subset with no ready pod (any scenario)", (f) => `${f.weightOnNothing}%`),
   ];
 }
 
+/** One target of issue 16 checked against a size's medians. */
+export interface TargetRow {
+  readonly target: string;
+  readonly services: number;
+  readonly measured: string;
+  readonly met: boolean | undefined;
+}
+
+/**
+ * The issue's targets: every switchyard move's time-to-safe at or below
+ * Argo's abort in the same run, and the fast path's record no slower than
+ * the plain path's (`--no-fast-path`, today's `--yes` path) in the same run.
+ */
+export function targetRows(sizes: readonly SizeFigures[]): TargetRow[] {
+  return sizes.flatMap((size) => {
+    const argoAbort = size.argo.abort;
+    const againstAbort = (move: string, figure: Summary): TargetRow => {
+      const value = medianRatio(figure, argoAbort)!;
+      return {
+        target: `${move}: time-to-safe at or below Argo's abort (${formatSeconds(argoAbort)})`,
+        services: size.services,
+        measured: `${formatSeconds(figure)}: ${value.toFixed(2)}×`,
+        met: value <= 1,
+      };
+    };
+    const plain = size.switchyard.plainRollbackCommand;
+    const recordValue = plain === undefined ? undefined : medianRatio(size.switchyard.rollbackCommand, plain)!;
+    return [
+      againstAbort("switchyard rollback", size.switchyard.rollback),
+      againstAbort("switchyard abort", size.switchyard.abort),
+      againstAbort("switchyard canary step", size.switchyard.step),
+      {
+        target: "switchyard's automatic rollback: verdict to safe at or below Argo's own (analysis-driven abort)",
+        services: size.services,
+        measured: `${formatSeconds(size.switchyard.autoSafe)} against ${formatSeconds(size.argo.autoSafe)}: ${ratio(size.switchyard.autoSafe, size.argo.autoSafe)}`,
+        met: medianRatio(size.switchyard.autoSafe, size.argo.autoSafe)! <= 1,
+      },
+      {
+        target: "rollback recorded no slower than with --no-fast-path (today's --yes path)",
+        services: size.services,
+        measured: plain === undefined || recordValue === undefined ? "not measured" : `${formatSeconds(size.switchyard.rollbackCommand)} against ${formatSeconds(plain)}: ${recordValue.toFixed(2)}×`,
+        met: recordValue === undefined ? undefined : recordValue <= 1,
+      },
+    ];
+  });
+}
+
+export function targetTable(rows: readonly TargetRow[]): string {
+  const met = (value: boolean | undefined) => (value === undefined ? "–" : value ? "yes" : "**no**");
+  return ["| target | services | measured (medians) | met |", "|---|---:|---|---|", ...rows.map((row) => `| ${row.target} | ${row.services} | ${row.measured} | ${met(row.met)} |`)].join("\n");
+}
+
+export function startupTable(startup: StartupFigures): string {
+  return [
+    "| start-up (wall time) | switchyard `--help` | `kubectl argo rollouts version` | switchyard / Argo |",
+    "|---|---|---|---:|",
+    `| median of ${startup.switchyard.runs} runs each, taking turns | ${formatSeconds(startup.switchyard)} | ${formatSeconds(startup.argo)} | ${ratio(startup.switchyard, startup.argo)} |`,
+  ].join("\n");
+}
+
 const PHASES: readonly [keyof Phases, string][] = [
-  ["beforeUp", "before `pulumi up` starts (the command's own start-up, config reads and edits, its preview if any)"],
-  ["engineStart", "`pulumi up` start until the program runs (engine, state, plugins, language host)"],
-  ["untilFirstWrite", "program start until the first write (program registers, provider diffs)"],
-  ["writing", "first to last write"],
-  ["afterWrites", "last write until `pulumi up` exits (outputs, state, shutdown)"],
+  ["untilWrite", "command start until its first VirtualService write (start-up, stack file, readiness and policy checks)"],
+  ["writing", "first to last write (one per service)"],
+  ["seen", "last write until the watch saw the final weights"],
+  ["untilRecord", "last write until `pulumi up` starts (stack file, Automation API)"],
+  ["record", "`pulumi up`, the record (engine, program, diff, state)"],
+  ["afterRecord", "`pulumi up` exit until the command exits"],
 ];
 
 /** Median seconds of each phase of switchyard's rollback, one column per size. */
 export function profileTable(profiles: readonly { readonly services: number; readonly phases: readonly Phases[] }[]): string {
   const measured = profiles.filter((profile) => profile.phases.length > 0);
-  const header = `| phase of switchyard's rollback | ${measured.map((p) => `${p.services} service${p.services === 1 ? "" : "s"}`).join(" | ")} |`;
+  if (measured.length === 0) return "(no profiled run took the fast path: no phases to show)";
+  const header = `| phase of switchyard's rollback (fast path) | ${measured.map((p) => `${p.services} service${p.services === 1 ? "" : "s"}`).join(" | ")} |`;
   const rule = `|---|${measured.map(() => "---:").join("|")}|`;
   const rows = PHASES.map(
     ([key, label]) => `| ${label} | ${measured.map((p) => `${summarize(p.phases.map((phase) => phase[key])).median.toFixed(2)} s`).join(" | ")} |`,

@@ -110,6 +110,59 @@ export async function auditEvents(auditLog: string): Promise<AuditEvent[]> {
   return parseAuditLog(fs.readFileSync(auditLog, "utf8"));
 }
 
+/** The automatic rollback, timed from the failing verdict (see analysis.ts, verdictAt). */
+export interface VerdictTimed {
+  /** Verdict until the watch saw 0% on the canary, seconds. */
+  readonly safeSeconds: number;
+  /** Verdict until the command exited having recorded the rollback; none for Argo, whose controller records nothing. */
+  readonly recordedSeconds?: number;
+}
+
+export function sinceVerdict(verdictMs: number, safeMs: number, exitMs?: number): VerdictTimed {
+  if (safeMs < verdictMs) throw new Error(`the weights went back ${((verdictMs - safeMs) / 1000).toFixed(2)} s before the verdict: the verdict was not what moved them`);
+  return { safeSeconds: (safeMs - verdictMs) / 1000, ...(exitMs === undefined ? {} : { recordedSeconds: (exitMs - verdictMs) / 1000 }) };
+}
+
+/**
+ * Wraps a target so that the first time it holds, every service's
+ * VirtualService resourceVersion is noted: compared with the versions after
+ * the command exited, it tells whether anything after the move (switchyard's
+ * record) changed the object again.
+ */
+export function noteVersionsWhenReached(view: ClusterView, services: readonly string[], target: () => boolean) {
+  let reached: Map<string, string | undefined> | undefined;
+  const versions = () => new Map(services.map((service) => [service, view.get(VIRTUAL_SERVICES, service)?.metadata?.resourceVersion as string | undefined]));
+  return {
+    target: () => {
+      const holds = target();
+      if (holds && reached === undefined) reached = versions();
+      return holds;
+    },
+    /** Services whose VirtualService changed since the target first held. */
+    movedSince: (): { changed: number; of: number } => {
+      if (reached === undefined) throw new Error("the target never held: no versions to compare");
+      const now = versions();
+      return { changed: services.filter((service) => now.get(service) !== reached!.get(service)).length, of: services.length };
+    },
+  };
+}
+
+/** Runs a command that moves traffic to `midway` and then to `final` on its own (a rollout); resolves with when the watch saw `final`. */
+export async function throughTo(
+  view: ClusterView,
+  what: { readonly midway: string; readonly final: string },
+  midway: () => boolean,
+  final: () => boolean,
+  command: () => Promise<CommandRun>,
+): Promise<{ readonly safeMs: number; readonly run: CommandRun }> {
+  const watched = (async () => {
+    await view.waitFor(what.midway, midway, WAIT_MS);
+    return view.waitFor(what.final, final, WAIT_MS);
+  })();
+  const [safeMs, run] = await Promise.all([watched, command()]);
+  return { safeMs, run };
+}
+
 /** All the figures of one run (one cycle) of one tool. */
 export interface RunFigures {
   /** Scenario 3: one canary step, 5% to 25%. */
@@ -126,4 +179,12 @@ export interface RunFigures {
   readonly settledSeconds: number;
   /** Where the rollback command's time went, for a profiled run of switchyard. */
   readonly phases?: Phases;
+  /** Scenario 6: the automatic rollback of the first service's failing canary. */
+  readonly autoRollback: VerdictTimed;
+  /** switchyard only: the same rollback with --no-fast-path (config edit, then `pulumi up`), the record's yardstick. */
+  readonly recordedPathRollback?: Timed;
+  /** switchyard only: services whose VirtualService changed again after the rollback was safe (the record should change nothing). */
+  readonly recordChanged?: { readonly changed: number; readonly of: number };
+  /** switchyard only: what each timed command said about its fast path ("taken", or why not). */
+  readonly fastPath?: readonly string[];
 }

@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from "../../dev/lib/toolchain";
 import { benchServices, stackConfig, type Color } from "../stacks";
 
 export const STACK = "peer";
-const SWITCHYARD_BIN = path.join(PROJECT_ROOT, "bin", "switchyard.js");
+export const SWITCHYARD_BIN = path.join(PROJECT_ROOT, "bin", "switchyard.js");
 
 /** Where every service's traffic stands: the live color and the canary percent to the other one. */
 export interface Traffic {
@@ -40,10 +40,12 @@ export class SwitchyardProject {
     readonly services: number,
     kubeconfig: string,
     readonly namespace: string,
+    /** `switchyard:analysis`, for `switchyard rollout`. */
+    analysis: Record<string, unknown>,
   ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-peer-"));
     copyProgram(this.dir);
-    const config = stackConfig("switchyard", { services, live: "blue", namespace, kubeconfig });
+    const config = { ...stackConfig("switchyard", { services, live: "blue", namespace, kubeconfig }), "switchyard:analysis": analysis };
     fs.writeFileSync(path.join(this.dir, `Pulumi.${STACK}.yaml`), JSON.stringify({ config }, null, 2));
     this.environment = pulumiEnvironment({ projectDir: this.dir });
     installKubernetesProvider(this.environment);
@@ -64,9 +66,10 @@ export class SwitchyardProject {
     return [this.environment.pulumi, "up", "--yes", "--skip-preview", "--stack", STACK, "--non-interactive"];
   }
 
-  /** `switchyard <command> <args> --yes` on this project's stack, as argv. */
-  switchyardCommand(args: readonly string[]): string[] {
-    return [process.execPath, SWITCHYARD_BIN, "--cwd", this.dir, "--stack", STACK, ...args, "--yes"];
+  /** `switchyard <command> <args> --yes` on this project's stack, as argv; `fastPath: false` adds `--no-fast-path` (config edit, then `pulumi up`). */
+  switchyardCommand(args: readonly string[], options: { readonly fastPath?: boolean } = {}): string[] {
+    const path = options.fastPath === false ? ["--no-fast-path"] : [];
+    return [process.execPath, SWITCHYARD_BIN, "--cwd", this.dir, "--stack", STACK, ...path, ...args, "--yes"];
   }
 
   remove(): void {

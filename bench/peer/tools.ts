@@ -4,9 +4,22 @@ import * as path from "node:path";
 import { kubectl } from "../../dev/lib/cluster";
 import { LOCAL_DIR } from "../../dev/lib/environment";
 import { ArgoController, argoCrdFiles, pluginCommand, type ArgoBinaries } from "./argo";
-import { benchServiceConfigs, manifestStream, releaseObjects, routingObjects } from "./argoManifests";
+import { ANALYSIS_DEFAULTS } from "../../model/config/analysis";
+import { EXIT } from "../../cli/context/errors";
+import { AnalysisBench, errorRateQuery, switchyardAnalysis, verdictAt } from "./analysis";
+import {
+  ANALYSED_CANARY_WEIGHT,
+  analysedCanarySteps,
+  analysisTemplate,
+  benchServiceConfigs,
+  CANARY_SUBSET,
+  manifestStream,
+  releaseObjects,
+  routingObjects,
+} from "./argoManifests";
 import { ClusterView, CONFIG_MAPS, DESTINATION_RULES, now, PODS, ROLLOUTS, VIRTUAL_SERVICES } from "./clusterView";
-import { runCommand, runSequence } from "./commands";
+import { runCommand, runSequence, type CommandRun } from "./commands";
+import { fastPathNote } from "./fastPathOutput";
 import {
   allServedBy,
   allWeighted,
@@ -17,10 +30,14 @@ import {
   reach,
   timed,
   auditEvents,
+  noteVersionsWhenReached,
+  sinceVerdict,
+  throughTo,
   type RunFigures,
+  type VerdictTimed,
 } from "./scenarios";
 import { countWrites, writeTimes } from "./audit";
-import { phases } from "./profile";
+import { fastPathPhases } from "./profile";
 import { SwitchyardProject } from "./switchyardProject";
 import { serviceName } from "../stacks";
 
@@ -59,10 +76,11 @@ function deleteNamespace(bench: Bench, namespace: string): void {
 }
 
 /**
- * switchyard: one stack, both colors deployed and warm. With one service
- * each step is the switchyard command an operator types; with 20 it is the
- * stack config edit (untimed, as a reviewed commit) followed by the timed
- * `pulumi up`, since the command acts on one service at a time.
+ * switchyard: one stack, both colors deployed and warm. Each timed step is
+ * the command an operator types: for one service `switchyard <verb> svc-001`,
+ * for many `switchyard <verb> --all` (one command, parallel writes, one
+ * record). Where the cycle needs a state no step makes (a 5% canary, a full
+ * promotion) it is set up untimed, as a stack config edit and `pulumi up`.
  */
 export class SwitchyardSide implements ToolSide {
   readonly services: readonly string[];
@@ -71,6 +89,7 @@ export class SwitchyardSide implements ToolSide {
     private readonly bench: Bench,
     private readonly project: SwitchyardProject,
     private readonly view: ClusterView,
+    private readonly analysis: AnalysisBench,
   ) {
     this.services = serviceNames(project.services);
   }
@@ -79,24 +98,22 @@ export class SwitchyardSide implements ToolSide {
     return this.project.namespace;
   }
 
-  static async deploy(bench: Bench, count: number): Promise<SwitchyardSide> {
+  static async deploy(bench: Bench, count: number, analysis: AnalysisBench): Promise<SwitchyardSide> {
     const namespace = `peer-switchyard-${count}`;
-    const project = new SwitchyardProject(count, bench.kubeconfig, namespace);
+    const project = new SwitchyardProject(count, bench.kubeconfig, namespace, switchyardAnalysis(analysis.url));
     bench.log(`switchyard: deploying ${count} service(s) into ${namespace}`);
     await runCommand(project.upCommand(), { env: project.environment.env, cwd: project.dir });
     const view = await ClusterView.start(bench.kubeconfig, namespace, [PODS, CONFIG_MAPS, VIRTUAL_SERVICES, DESTINATION_RULES]);
-    const side = new SwitchyardSide(bench, project, view);
+    const side = new SwitchyardSide(bench, project, view, analysis);
+    analysis.failing(namespace, `${side.services[0]!}-green`);
     await reach(view, "switchyard deployed", allServedBy(view, side.services, OLD_VERSION));
     return side;
   }
 
-  /** One timed step: the switchyard command for one service, config edit plus `pulumi up` for many. */
-  private step(traffic: { live: "blue" | "green"; canary: number }, command: readonly string[], profile: boolean) {
-    if (this.services.length === 1) {
-      return () => runCommand(this.project.switchyardCommand([command[0]!, this.services[0]!, ...command.slice(1)]), { profile });
-    }
-    this.project.configure(traffic);
-    return () => runCommand(this.project.upCommand(), { env: this.project.environment.env, cwd: this.project.dir, profile });
+  /** `switchyard <verb> svc-001 <args>` for one service, `switchyard <verb> --all <args>` for many. */
+  private command(verb: string, args: readonly string[], options: { profile?: boolean; fastPath?: boolean } = {}) {
+    const target = this.services.length === 1 ? [this.services[0]!] : ["--all"];
+    return () => runCommand(this.project.switchyardCommand([verb, ...target, ...args], options), { env: this.project.environment.env, profile: options.profile ?? false });
   }
 
   private async untimedUp(traffic: { live: "blue" | "green"; canary: number }): Promise<void> {
@@ -108,18 +125,26 @@ export class SwitchyardSide implements ToolSide {
     const { view, services } = this;
     await this.untimedUp({ live: "blue", canary: 5 });
     await reach(view, "5% canary", allWeighted(view, services, NEW_VERSION, 5));
-    const step = await timed(view, services, "25% canary", allWeighted(view, services, NEW_VERSION, 25), this.step({ live: "blue", canary: 25 }, ["canary", "25"], false));
-    const abort = await timed(view, services, "canary stopped", allServedBy(view, services, OLD_VERSION), this.step({ live: "blue", canary: 0 }, ["rollback"], false));
+    const step = await timed(view, services, "25% canary", allWeighted(view, services, NEW_VERSION, 25), this.command("canary", ["25"]));
+    const abort = await timed(view, services, "canary stopped", allServedBy(view, services, OLD_VERSION), this.command("rollback", []));
     await this.untimedUp({ live: "green", canary: 0 });
     await reach(view, "full promotion", allServedBy(view, services, NEW_VERSION));
-    const rollback = await timed(view, services, "rolled back", allServedBy(view, services, OLD_VERSION), this.step({ live: "blue", canary: 0 }, ["rollback"], profile));
+    const rolledBack = noteVersionsWhenReached(view, services, allServedBy(view, services, OLD_VERSION));
+    const rollback = await timed(view, services, "rolled back", rolledBack.target, this.command("rollback", [], { profile }));
+    const recordChanged = rolledBack.movedSince();
     const flags = flagsSeen(view, services);
     // Nothing is left to scale down: the rollback is complete when traffic has moved and the command has exited.
     const settledMs = Math.max(rollback.doneMs, rollback.run.endMs);
     const events = await auditEvents(this.bench.auditLog);
     const rollbackWrites = countWrites(events, this.namespace, rollback.startMs, settledMs);
-    const providerWrites = writeTimes(events, this.namespace, "pulumi", rollback.startMs, settledMs);
-    const profiled = profile ? phases(rollback.startMs, rollback.run.processes, providerWrites) : undefined;
+    const commandWrites = writeTimes(events, this.namespace, "switchyard-cli", rollback.startMs, settledMs);
+    const profiled = profile ? fastPathPhases(rollback.startMs, rollback.run, commandWrites, rollback.doneMs) : undefined;
+
+    await this.untimedUp({ live: "green", canary: 0 });
+    await reach(view, "full promotion again", allServedBy(view, services, NEW_VERSION));
+    const recordedPathRollback = await timed(view, services, "rolled back (plain path)", allServedBy(view, services, OLD_VERSION), this.command("rollback", [], { fastPath: false }));
+
+    const autoRollback = await this.automaticRollback();
     return {
       step,
       abort,
@@ -128,7 +153,27 @@ export class SwitchyardSide implements ToolSide {
       rollbackWrites,
       settledSeconds: (settledMs - rollback.startMs) / 1000,
       ...(profiled === undefined ? {} : { phases: profiled }),
+      autoRollback: autoRollback.figures,
+      recordedPathRollback,
+      recordChanged,
+      fastPath: [step, abort, rollback, autoRollback].map((t) => fastPathNote(t.run.output)),
     };
+  }
+
+  /** `switchyard rollout svc-001 --steps 25`: a full `up` to 25%, one interval, a failing verdict, the automatic rollback. */
+  private async automaticRollback(): Promise<{ figures: VerdictTimed; run: CommandRun }> {
+    const first = [this.services[0]!];
+    const rollout = () =>
+      runCommand(this.project.switchyardCommand(["rollout", first[0]!, "--steps", String(ANALYSED_CANARY_WEIGHT), "--interval", "1s"]), { env: this.project.environment.env, exitCodes: [EXIT.rolledBack] });
+    const { safeMs, run } = await throughTo(
+      this.view,
+      { midway: "rollout at 25%", final: "rolled back automatically" },
+      allWeighted(this.view, first, NEW_VERSION, ANALYSED_CANARY_WEIGHT),
+      allServedBy(this.view, first, OLD_VERSION),
+      rollout,
+    );
+    const verdictMs = verdictAt(this.analysis.answers(), run.startMs, safeMs);
+    return { figures: sinceVerdict(verdictMs, safeMs, run.endMs), run };
   }
 
   async remove(): Promise<void> {
@@ -143,6 +188,8 @@ export class SwitchyardSide implements ToolSide {
  * routing, driven by `kubectl argo rollouts` commands, one per service, one
  * after another as an operator's loop would run them. A new version is a
  * `kubectl apply` of the ConfigMap and the Rollout (untimed, as a GitOps sync).
+ * The automatic rollback is Argo's own: a Rollout whose step after 25% is an
+ * analysis with the Prometheus provider, which aborts it when it fails.
  */
 export class ArgoSide implements ToolSide {
   readonly services: readonly string[];
@@ -154,15 +201,17 @@ export class ArgoSide implements ToolSide {
     private readonly controller: ArgoController,
     private readonly view: ClusterView,
     private readonly manifestsDir: string,
+    private readonly analysis: AnalysisBench,
     count: number,
   ) {
     this.services = serviceNames(count);
   }
 
-  static async deploy(bench: Bench, binaries: ArgoBinaries, count: number): Promise<ArgoSide> {
+  static async deploy(bench: Bench, binaries: ArgoBinaries, count: number, analysis: AnalysisBench): Promise<ArgoSide> {
     const namespace = `peer-argo-${count}`;
     for (const file of argoCrdFiles()) kubectl(bench.cluster, ["apply", "--server-side", "-f", file]);
     await crdEstablished(bench, "rollouts.argoproj.io");
+    await crdEstablished(bench, "analysistemplates.argoproj.io");
     kubectl(bench.cluster, ["create", "namespace", namespace]);
     const manifestsDir = fs.mkdtempSync(path.join(os.tmpdir(), "argo-peer-"));
     bench.log(`argo: starting rollouts-controller, deploying ${count} service(s) into ${namespace}`);
@@ -170,7 +219,10 @@ export class ArgoSide implements ToolSide {
     fs.mkdirSync(logDir, { recursive: true });
     const controller = await ArgoController.start(binaries.controller, bench.kubeconfig, path.join(logDir, `rollouts-controller-${count}.log`));
     const view = await ClusterView.start(bench.kubeconfig, namespace, [PODS, CONFIG_MAPS, VIRTUAL_SERVICES, DESTINATION_RULES, ROLLOUTS]);
-    const side = new ArgoSide(bench, binaries, namespace, controller, view, manifestsDir, count);
+    const side = new ArgoSide(bench, binaries, namespace, controller, view, manifestsDir, analysis, count);
+    const canaryWorkload = `${side.services[0]!}-${CANARY_SUBSET}`;
+    analysis.failing(namespace, canaryWorkload);
+    side.apply("analysis", [analysisTemplate(namespace, analysis.url, errorRateQuery(namespace, side.services[0]!, CANARY_SUBSET), ANALYSIS_DEFAULTS.maxErrorRate)]);
     side.apply("routing", routingObjects(benchServiceConfigs(count, namespace), namespace));
     side.apply("release-blue", releaseObjects(benchServiceConfigs(count, namespace), namespace, "blue"));
     await reach(view, "Argo deployed", allServedBy(view, side.services, OLD_VERSION));
@@ -197,8 +249,8 @@ export class ArgoSide implements ToolSide {
       });
   }
 
-  private healthy() {
-    return () => this.services.every((service) => this.view.get(ROLLOUTS, service)?.status?.phase === "Healthy");
+  private healthy(services: readonly string[] = this.services) {
+    return () => services.every((service) => this.view.get(ROLLOUTS, service)?.status?.phase === "Healthy");
   }
 
   async run(): Promise<RunFigures> {
@@ -216,7 +268,35 @@ export class ArgoSide implements ToolSide {
     await reach(view, "new version scaled down", () => noPodsOf(view, NEW_VERSION)() && this.healthy()());
     const settledMs = now();
     const rollbackWrites = countWrites(await auditEvents(this.bench.auditLog), this.namespace, rollback.startMs, settledMs);
-    return { step, abort, rollback, flags, rollbackWrites, settledSeconds: (settledMs - rollback.startMs) / 1000 };
+    const autoRollback = await this.automaticRollback();
+    return { step, abort, rollback, flags, rollbackWrites, settledSeconds: (settledMs - rollback.startMs) / 1000, autoRollback };
+  }
+
+  /**
+   * The first service's new version with the analysed steps (untimed apply):
+   * the controller brings the canary up, sets 25%, runs the analysis, which
+   * fails, and aborts to 0%. Afterwards the stable version is applied again,
+   * which clears the abort, as a reverting commit would.
+   */
+  private async automaticRollback(): Promise<VerdictTimed> {
+    const { view } = this;
+    const first = [this.services[0]!];
+    const configs = benchServiceConfigs(this.services.length, this.namespace).slice(0, 1);
+    const applyStartMs = now();
+    const { safeMs } = await throughTo(
+      view,
+      { midway: "analysed canary at 25%", final: "aborted by the analysis" },
+      allWeighted(view, first, NEW_VERSION, ANALYSED_CANARY_WEIGHT),
+      allServedBy(view, first, OLD_VERSION),
+      async () => {
+        this.apply("release-analysed", releaseObjects(configs, this.namespace, "green", analysedCanarySteps()));
+        return { startMs: applyStartMs, endMs: now(), output: "", processes: [], exitCode: 0 };
+      },
+    );
+    const figures = sinceVerdict(verdictAt(this.analysis.answers(), applyStartMs, safeMs), safeMs);
+    this.apply("release-blue-again", releaseObjects(configs, this.namespace, "blue"));
+    await reach(view, "analysed canary reverted", () => this.healthy(first)() && allServedBy(view, first, OLD_VERSION)());
+    return figures;
   }
 
   async remove(): Promise<void> {

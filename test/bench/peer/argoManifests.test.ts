@@ -4,6 +4,9 @@ import { virtualServiceSpec } from "../../../model/routing/istioSpecs";
 import { deploymentSpec } from "../../../resources/workload";
 import {
   benchServiceConfigs,
+  analysedCanarySteps,
+  analysisTemplate,
+  ANALYSIS_TEMPLATE,
   canarySteps,
   configMap,
   destinationRule,
@@ -19,6 +22,21 @@ const [service] = benchServiceConfigs(1, "ns");
 describe("Argo Rollouts manifests of the benchmark's services", () => {
   it("walk the issue's canary steps, pausing after each but the last", () => {
     expect(canarySteps()).toEqual([{ setWeight: 5 }, { pause: {} }, { setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }, { setWeight: 100 }]);
+  });
+
+  it("judge the automatic rollback's canary with Argo's own analysis after 25%, pausing rather than promoting when it passes", () => {
+    expect(analysedCanarySteps()).toEqual([{ setWeight: 25 }, { analysis: { templates: [{ templateName: ANALYSIS_TEMPLATE }] } }, { pause: {} }]);
+    const manifest = rollout(service!, "ns", "green", analysedCanarySteps()) as any;
+    expect(manifest.spec.strategy.canary.steps).toEqual(analysedCanarySteps());
+    expect((rollout(service!, "ns", "green") as any).spec.strategy.canary.steps).toEqual(canarySteps());
+  });
+
+  it("fail the analysis on one measurement of the error-rate query above the threshold, through the Prometheus provider", () => {
+    const template = analysisTemplate("ns", "http://127.0.0.1:9", "sum(x)", 0.005) as any;
+    expect(template).toMatchObject({ kind: "AnalysisTemplate", metadata: { name: ANALYSIS_TEMPLATE, namespace: "ns" } });
+    expect(template.spec.metrics).toEqual([
+      { name: ANALYSIS_TEMPLATE, count: 1, failureLimit: 0, successCondition: "result[0] <= 0.005", provider: { prometheus: { address: "http://127.0.0.1:9", query: "sum(x)" } } },
+    ]);
   });
 
   it("give the Rollout switchyard's replicas, history limit, deadline and probes", () => {

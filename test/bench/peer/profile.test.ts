@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { phases, processRole, type SeenProcess } from "../../../bench/peer/profile";
+import { fastPathPhases, processRole, type SeenProcess } from "../../../bench/peer/profile";
 
 const seen = (argv: string[], firstMs: number, lastMs: number, pid = firstMs): SeenProcess => ({ pid, argv, firstMs, lastMs });
 const PULUMI = "/cache/engine/bin/pulumi";
@@ -18,19 +18,23 @@ describe("processRole", () => {
   });
 });
 
-describe("phases", () => {
-  it("splits a command's run at pulumi up, the program's start and the provider's writes", () => {
-    const processes = [
-      seen([PULUMI, "preview"], 1500, 3000),
-      seen(PROGRAM, 1800, 2900, 1),
-      seen([PULUMI, "up"], 4000, 9000),
-      seen(PROGRAM, 5500, 8000, 2),
-    ];
-    expect(phases(1000, processes, [2500, 7000, 7250, 9500])).toEqual({ beforeUp: 3, engineStart: 1.5, untilFirstWrite: 1.5, writing: 0.25, afterWrites: 1.75 });
+describe("fastPathPhases", () => {
+  const run = (endMs: number, processes: SeenProcess[]) => ({ endMs, processes });
+
+  it("splits a fast-path run at the command's writes, the watch, and the pulumi up that records them", () => {
+    const processes = [seen(PROGRAM, 100, 200, 1), seen([PULUMI, "up", "--yes"], 2500, 8000), seen(PROGRAM, 4000, 7500, 2)];
+    expect(fastPathPhases(1000, run(8500, processes), [1800, 1700, 12_000], 1900)).toEqual({
+      untilWrite: 0.7,
+      writing: 0.1,
+      seen: 0.1,
+      untilRecord: 0.7,
+      record: 5.5,
+      afterRecord: 0.5,
+    });
   });
 
-  it("gives nothing when a boundary was not seen", () => {
-    expect(phases(0, [seen([PULUMI, "up"], 10, 20)], [15])).toBeUndefined();
-    expect(phases(0, [seen([PULUMI, "up"], 10, 20), seen(PROGRAM, 12, 18)], [])).toBeUndefined();
+  it("gives nothing when the command wrote nothing itself (the plain path ran) or nothing recorded its writes", () => {
+    expect(fastPathPhases(0, run(20, [seen([PULUMI, "up"], 10, 20)]), [], 15)).toBeUndefined();
+    expect(fastPathPhases(0, run(20, [seen([PULUMI, "up"], 2, 8)]), [10], 11)).toBeUndefined();
   });
 });

@@ -11,6 +11,9 @@ import {
   ratio,
   replaceSection,
   SECTION_BEGIN,
+  startupTable,
+  targetRows,
+  targetTable,
   SECTION_END,
   textTable,
   toolFigures,
@@ -23,7 +26,7 @@ const timedRun = (seconds: number, weightOnNothing = 0): Timed => ({
   commandSeconds: seconds / 2,
   startMs: 0,
   doneMs: seconds * 1000,
-  run: { startMs: 0, endMs: (seconds / 2) * 1000, output: "", processes: [] },
+  run: { startMs: 0, endMs: (seconds / 2) * 1000, output: "", processes: [], exitCode: 0 },
   weightOnNothing,
 });
 
@@ -34,6 +37,16 @@ const run = (rollback: number, flags: Record<string, number>, writes: [number, n
   flags,
   rollbackWrites: { byTool: writes[0], total: writes[1], events: 0, byActor: {} },
   settledSeconds: rollback + 1,
+  autoRollback: { safeSeconds: 0.5 },
+});
+
+/** A switchyard run: its commands record, and the same rollback also ran with --no-fast-path. */
+const switchyardRun = (rollback: number, plainExit: number, notes: string[] = ["taken", "taken", "taken", "taken"]): RunFigures => ({
+  ...run(rollback, { false: 2 }, [2, 2]),
+  autoRollback: { safeSeconds: 0.1, recordedSeconds: 6 },
+  recordedPathRollback: { ...timedRun(plainExit), commandSeconds: plainExit },
+  recordChanged: { changed: 1, of: 1 },
+  fastPath: notes,
 });
 
 describe("figures as text", () => {
@@ -64,19 +77,41 @@ describe("toolFigures", () => {
     expect(figures.flags).toEqual({ false: 6 });
     expect(figures.writesTotal.median).toBe(3);
     expect(figures.weightOnNothing).toBe(100);
+    expect(figures.autoSafe.median).toBe(0.5);
+    expect(figures.autoRecorded).toBeUndefined();
+    expect(figures.plainRollback).toBeUndefined();
+  });
+
+  it("summarizes switchyard's own figures: the record after the verdict, the plain path, and what the commands said of the fast path", () => {
+    const figures = toolFigures([switchyardRun(1, 10), switchyardRun(2, 12, ["taken", "taken", "not taken: blue is not ready", "taken"])]);
+    expect(figures.autoRecorded?.median).toBe(6);
+    expect(figures.plainRollbackCommand).toEqual({ median: 11, min: 10, max: 12, runs: 2 });
+    expect(figures.fastPath).toBe("taken in 7 of 8 commands; not taken: blue is not ready in 1 of 8 commands");
+    expect(figures.recordChanged).toEqual({ changed: 2, of: 2 });
+  });
+
+  it("refuses a figure that only some runs have: a median over fewer runs would pass for all of them", () => {
+    expect(() => toolFigures([switchyardRun(1, 10), run(1, {}, [1, 1])])).toThrow(/missing from 1 of 2 runs/);
   });
 });
 
 describe("the side-by-side table", () => {
-  const switchyard: ToolFigures = toolFigures([run(8, { false: 2 }, [2, 2])]);
+  const switchyard: ToolFigures = toolFigures([switchyardRun(8, 10)]);
   const argo: ToolFigures = toolFigures([run(12, { true: 2 }, [5, 40])]);
   const rows = peerRows([{ services: 1, switchyard, argo }], "FLAG", "false");
+  const row = (number: string) => rows.find((r) => r.scenario.startsWith(`${number} `))!;
 
   it("has one row per scenario and size, with both tools and the ratio", () => {
-    expect(rows.map((row) => row.scenario.split(" ")[0])).toEqual(["1.", "1a.", "1b.", "2.", "3.", "4.", "5.", "weight"]);
-    expect(rows[0]).toMatchObject({ services: 1, switchyard: "8.00 s (8.00–8.00)", argo: "12.00 s (12.00–12.00)", ratio: "0.67×" });
-    expect(rows[5]).toMatchObject({ switchyard: "false on 2 of 2 pods", argo: "true on 2 of 2 pods" });
-    expect(rows[6]).toMatchObject({ switchyard: "2 / 2", argo: "5 / 40", ratio: "0.05×" });
+    expect(rows.map((r) => r.scenario.split(" ")[0])).toEqual(["1.", "1a.", "1b.", "1c.", "1d.", "2.", "2a.", "3.", "3a.", "4.", "5.", "6.", "6a.", "switchyard's", "switchyard's", "weight"]);
+    expect(row("1.")).toMatchObject({ services: 1, switchyard: "8.00 s (8.00–8.00)", argo: "12.00 s (12.00–12.00)", ratio: "0.67×" });
+    expect(row("4.")).toMatchObject({ switchyard: "false on 2 of 2 pods", argo: "true on 2 of 2 pods" });
+    expect(row("5.")).toMatchObject({ switchyard: "2 / 2", argo: "5 / 40", ratio: "0.05×" });
+  });
+
+  it("shows a figure only one tool has with a dash on the other side and no ratio", () => {
+    expect(row("1d.")).toMatchObject({ switchyard: "10.00 s (10.00–10.00)", argo: "–", ratio: "–" });
+    expect(row("6a.")).toMatchObject({ switchyard: "6.00 s (6.00–6.00)", argo: "–", ratio: "–" });
+    expect(row("6.")).toMatchObject({ switchyard: "0.10 s (0.10–0.10)", argo: "0.50 s (0.50–0.50)", ratio: "0.20×" });
   });
 
   it("renders as Markdown and as aligned text", () => {
@@ -89,12 +124,47 @@ describe("the side-by-side table", () => {
   });
 });
 
+describe("targetRows", () => {
+  it("checks every move's time-to-safe against Argo's abort, the automatic rollback against Argo's own, and the record against the plain path", () => {
+    const switchyard = toolFigures([switchyardRun(8, 10)]);
+    const argo = toolFigures([run(12, { true: 2 }, [5, 40])]);
+    const rows = targetRows([{ services: 20, switchyard, argo }]);
+    expect(rows.map((r) => [r.services, r.met])).toEqual([
+      [20, false],
+      [20, true],
+      [20, true],
+      [20, true],
+      [20, true],
+    ]);
+    expect(rows[0]).toMatchObject({ target: "switchyard rollback: time-to-safe at or below Argo's abort (2.00 s (2.00–2.00))", measured: "8.00 s (8.00–8.00): 4.00×" });
+    expect(rows[4]!.measured).toBe("4.00 s (4.00–4.00) against 10.00 s (10.00–10.00): 0.40×");
+  });
+
+  it("says the record was not compared when the plain path was not run", () => {
+    const figures = toolFigures([run(1, {}, [1, 1])]);
+    const [, , , , record] = targetRows([{ services: 1, switchyard: figures, argo: figures }]);
+    expect(record).toMatchObject({ measured: "not measured", met: undefined });
+    expect(targetTable([record!])).toContain("| not measured | – |");
+  });
+});
+
+describe("startupTable", () => {
+  it("gives both tools' median start-up and the ratio", () => {
+    const table = startupTable({ switchyard: summarize([0.4, 0.5, 0.6]), argo: summarize([0.1, 0.1, 0.2]) }).split("\n");
+    expect(table[2]).toBe("| median of 3 runs each, taking turns | 0.50 s (0.40–0.60) | 0.10 s (0.10–0.20) | 5.00× |");
+  });
+});
+
 describe("profileTable", () => {
   it("gives each phase's median per size", () => {
-    const phase = (beforeUp: number) => ({ beforeUp, engineStart: 1, untilFirstWrite: 2, writing: 0, afterWrites: 0.5 });
-    const table = profileTable([{ services: 1, phases: [phase(4), phase(6)] }, { services: 20, phases: [phase(0)] }]).split("\n");
-    expect(table[0]).toBe("| phase of switchyard's rollback | 1 service | 20 services |");
-    expect(table[2]).toMatch(/^\| before `pulumi up` starts .* \| 5\.00 s \| 0\.00 s \|$/);
+    const phase = (untilWrite: number) => ({ untilWrite, writing: 0.01, seen: 0.005, untilRecord: 0.3, record: 5, afterRecord: 0.1 });
+    const table = profileTable([{ services: 1, phases: [phase(0.4), phase(0.6)] }, { services: 20, phases: [phase(0.9)] }]).split("\n");
+    expect(table[0]).toBe("| phase of switchyard's rollback (fast path) | 1 service | 20 services |");
+    expect(table[2]).toMatch(/^\| command start until its first VirtualService write .* \| 0\.50 s \| 0\.90 s \|$/);
+  });
+
+  it("says so when no profiled run took the fast path", () => {
+    expect(profileTable([{ services: 1, phases: [] }])).toMatch(/no profiled run took the fast path/);
   });
 });
 
