@@ -8,50 +8,43 @@
 const fs = require("node:fs");
 const path = require("node:path");
 
-const ROOT = path.join(__dirname, "..");
-const DIST = path.join(ROOT, "dist");
-const BUNDLE = path.join(DIST, "switchyard.js");
-const SOURCES = path.join(DIST, "switchyard.sources.json");
+const PROJECT = path.join(__dirname, "..");
 
-/** { "cli/main.ts": [size, mtimeMs], ... } for the files the bundle holds. */
-function describeSources(files) {
-  return Object.fromEntries(
-    files.map((file) => {
-      const stat = fs.statSync(path.join(ROOT, file));
-      return [file, [stat.size, stat.mtimeMs]];
-    }),
-  );
+/** Where the bundle of the project at `root` and the list of its sources live. */
+function outputs(root = PROJECT) {
+  const dist = path.join(root, "dist");
+  return { dist, bundle: path.join(dist, "switchyard.js"), sources: path.join(dist, "switchyard.sources.json") };
 }
 
 /** True when every source the bundle was built from is still as it was then. */
-function isFresh() {
+function isFresh(root = PROJECT) {
+  const { bundle, sources } = outputs(root);
   let recorded;
   try {
-    recorded = JSON.parse(fs.readFileSync(SOURCES, "utf8"));
-    fs.accessSync(BUNDLE);
+    recorded = JSON.parse(fs.readFileSync(sources, "utf8"));
+    fs.accessSync(bundle);
   } catch {
     return false;
   }
-  for (const [file, [size, mtimeMs]] of Object.entries(recorded)) {
-    let stat;
+  return Object.entries(recorded).every(([file, [size, mtimeMs]]) => {
     try {
-      stat = fs.statSync(path.join(ROOT, file));
+      const stat = fs.statSync(path.join(root, file));
+      return stat.size === size && stat.mtimeMs === mtimeMs;
     } catch {
       return false;
     }
-    if (stat.size !== size || stat.mtimeMs !== mtimeMs) return false;
-  }
-  return true;
+  });
 }
 
-function build() {
+function build(root = PROJECT) {
   const esbuild = require("esbuild");
-  fs.mkdirSync(DIST, { recursive: true });
+  const { dist, bundle, sources } = outputs(root);
+  fs.mkdirSync(dist, { recursive: true });
   // Written beside the final files and renamed over them: two commands rebuilding at once never see half a bundle.
-  const temporary = `${BUNDLE}.${process.pid}`;
+  const suffix = `.${process.pid}`;
   const result = esbuild.buildSync({
-    entryPoints: [path.join(ROOT, "cli", "main.ts")],
-    outfile: temporary,
+    entryPoints: [path.join(root, "cli", "main.ts")],
+    outfile: bundle + suffix,
     bundle: true,
     platform: "node",
     target: "node20",
@@ -59,14 +52,20 @@ function build() {
     external: ["@pulumi/*", "@kubernetes/client-node"],
     metafile: true,
     logLevel: "warning",
-    absWorkingDir: ROOT,
+    absWorkingDir: root,
   });
-  const sources = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith("node_modules/") && !file.includes("/node_modules/"));
-  fs.writeFileSync(`${SOURCES}.${process.pid}`, JSON.stringify(describeSources(sources)));
-  fs.renameSync(temporary, BUNDLE);
-  fs.renameSync(`${SOURCES}.${process.pid}`, SOURCES);
+  const files = Object.keys(result.metafile.inputs).filter((file) => !file.split("/").includes("node_modules"));
+  const described = Object.fromEntries(
+    files.map((file) => {
+      const stat = fs.statSync(path.join(root, file));
+      return [file, [stat.size, stat.mtimeMs]];
+    }),
+  );
+  fs.writeFileSync(sources + suffix, JSON.stringify(described));
+  fs.renameSync(bundle + suffix, bundle);
+  fs.renameSync(sources + suffix, sources);
 }
 
-module.exports = { BUNDLE, build, isFresh };
+module.exports = { outputs, build, isFresh };
 
 if (require.main === module) build();

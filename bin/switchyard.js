@@ -4,7 +4,7 @@
 // it; the check costs a stat per source file).
 const builder = require("./build");
 if (!builder.isFresh()) builder.build();
-require(builder.BUNDLE)
+require(builder.outputs().bundle)
   .main(process.argv)
   .then((code) => {
     process.exitCode = code;

@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import { PROJECT_ROOT } from "../dev/lib/toolchain";
 import { canaryArguments, durationArgument, envAssignment, serviceSelection } from "./context/arguments";
 import { EXIT } from "./context/errors";
+import { RecordFailedError } from "./fastpath/errors";
 import type { CommandContext, GlobalOptions } from "./context/options";
 import { createReporter } from "./context/output";
 import { Interrupts } from "./context/signals";
@@ -198,7 +199,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     try {
       exitCode = await command({ options: global, reporter, interrupts, policy, openStack: () => openStack(global, policy) });
     } catch (error) {
-      exitCode = reporter.failure(error, interrupts.exitCode);
+      // Traffic that moved without a record outranks the interruption: exit 5 tells a script what is left to do.
+      exitCode = reporter.failure(error, error instanceof RecordFailedError ? undefined : interrupts.exitCode);
     } finally {
       stopListening();
     }

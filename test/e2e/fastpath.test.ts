@@ -210,8 +210,8 @@ describe("weight-only moves: API server first, then recorded", () => {
     expect(liveWeights(ns, "checkout")).toEqual({ blue: 0, green: 100 });
     expect(liveWeights(ns, "catalog")).toEqual({ blue: 0, green: 100 });
 
-    const updates = async () => JSON.parse((await project.pulumi(["stack", "history", "--json"])).stdout) as { message: string }[];
-    const before = (await updates()).length;
+    const updates = async () => JSON.parse((await project.pulumi(["stack", "history", "--json"])).stdout) as { message: string; startTime: string }[];
+    const [newestBefore] = await updates();
     const rollback = await project.switchyard(["--json", "rollback", "--all", "--yes"]);
     expect(rollback.status, rollback.stderr).toBe(0);
     const rolledBack = JSON.parse(rollback.stdout);
@@ -219,7 +219,8 @@ describe("weight-only moves: API server first, then recorded", () => {
     expect(liveWeights(ns, "checkout")).toEqual({ blue: 100, green: 0 });
     expect(liveWeights(ns, "catalog")).toEqual({ blue: 100, green: 0 });
     const history = await updates();
-    expect(history.length).toBe(before + 1);
+    // One update recorded both moves: the newest update before the command is now the second newest.
+    expect(history[1]!.startTime).toBe(newestBefore!.startTime);
     expect(history[0]!.message).toMatch(/^catalog: roll back to blue \(2\.0\.1\); checkout: roll back to blue \(1\.4\.2\)|^checkout: roll back to blue \(1\.4\.2\); catalog: roll back to blue \(2\.0\.1\)/);
     expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
     expect(deploymentUids(ns)).toEqual(uids);
