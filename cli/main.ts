@@ -1,30 +1,25 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { installKubernetesProvider, pulumiEnvironment } from "../dev/lib/environment";
 import { PROJECT_ROOT } from "../dev/lib/toolchain";
-import { runCheck, type CheckOptions } from "./commands/check";
-import { showComparison } from "./commands/compare";
-import { showHistory } from "./commands/history";
-import { runReleaseCommand, type DryRunOption } from "./commands/release";
-import { runRolloutCommand, type RolloutOptions } from "./commands/rollout";
-import { showStatus } from "./commands/status";
-import { envAssignment, percentArgument } from "./context/arguments";
+import { canaryArguments, durationArgument, envAssignment, serviceSelection } from "./context/arguments";
 import { EXIT } from "./context/errors";
+import { RecordFailedError } from "./fastpath/errors";
 import type { CommandContext, GlobalOptions } from "./context/options";
-import { operatorIdentity } from "./context/operator";
 import { createReporter } from "./context/output";
 import { Interrupts } from "./context/signals";
-import { canaryEdit, deployEdit, promoteEdit, rollbackEdit, type DeployOptions } from "./edits/releaseEdits";
-import { choosePulumi, operatorEnvironment } from "./pulumi/operator";
+import type { ServiceConfig } from "../model/config/settings";
+import type { DryRunOption } from "./commands/release";
+import type { DeployOptions, ReleaseEdit } from "./edits/releaseEdits";
 import type { PulumiEnvironment } from "./pulumi/process";
-import { requireSecretsProvider } from "./pulumi/secrets";
-import { StackSession, type PolicyCheck } from "./pulumi/session";
+import type { PolicyCheck, StackSession } from "./pulumi/session";
 
 /**
  * The `switchyard` command line: arguments to commands, nothing else. This is
  * where the command starts, so this is where it chooses how Pulumi runs: the
- * operator's own setup, or the sandbox (dev/) for its dev stack.
+ * operator's own setup, or the sandbox (dev/) for its dev stack. Commands and
+ * the Automation API are imported when a command runs: a rollback must not
+ * wait for modules it does not use, nor `--help` for any.
  */
 
 /** The nearest folder at or above the working directory holding Pulumi.yaml; the package's own project otherwise. */
@@ -36,7 +31,7 @@ function defaultProjectDir(): string {
 }
 
 /** The package's own policy pack, which every preview and update runs. */
-const POLICY_PACK = path.resolve(__dirname, "..", "policy");
+const POLICY_PACK = path.join(PROJECT_ROOT, "policy");
 
 /** The stack's policy config: the project's `policy/config.<stack>.json`, else the package's, else the pack's defaults. */
 function policyCheck(options: GlobalOptions): PolicyCheck {
@@ -46,23 +41,39 @@ function policyCheck(options: GlobalOptions): PolicyCheck {
 }
 
 /** The sandbox for its own dev stack when the user has no Pulumi setup of their own; the operator's Pulumi otherwise. */
-function pulumiFor(options: GlobalOptions): PulumiEnvironment {
+async function pulumiFor(options: GlobalOptions): Promise<PulumiEnvironment> {
+  const { choosePulumi, operatorEnvironment } = await import("./pulumi/operator");
   const choice = choosePulumi({ stack: options.stack, projectDir: options.cwd, env: process.env, ...(options.pulumi === undefined ? {} : { pulumiFlag: options.pulumi }) });
   if (choice.kind === "sandbox") {
+    const { installKubernetesProvider, pulumiEnvironment } = await import("../dev/lib/environment");
     const sandbox = pulumiEnvironment({ projectDir: options.cwd });
     installKubernetesProvider(sandbox);
     return sandbox;
   }
   const environment = operatorEnvironment(options.cwd, options.pulumi);
+  const { requireSecretsProvider } = await import("./pulumi/secrets");
   requireSecretsProvider(path.join(options.cwd, `Pulumi.${options.stack}.yaml`), options.stack, environment.env);
   return environment;
 }
 
-async function openStack(options: GlobalOptions): Promise<StackSession> {
-  return StackSession.open(pulumiFor(options), options.stack, policyCheck(options), operatorIdentity());
+async function openStack(options: GlobalOptions, policy: PolicyCheck): Promise<StackSession> {
+  const [{ StackSession }, { operatorIdentity }, environment] = await Promise.all([import("./pulumi/session"), import("./context/operator"), pulumiFor(options)]);
+  return StackSession.open(environment, options.stack, policy, operatorIdentity());
 }
 
-function buildProgram(run: (command: (context: CommandContext) => Promise<number>) => Promise<void>): Command {
+type Run = (command: (context: CommandContext) => Promise<number>) => Promise<void>;
+type SelectionOptions = DryRunOption & { readonly all: boolean };
+
+/** canary, promote and rollback: one service, several, or `--all`, moved by one config change and one record. */
+function release(run: Run, names: readonly string[], options: SelectionOptions, verb: string, build: (edits: typeof import("./edits/releaseEdits")) => (service: ServiceConfig) => ReleaseEdit) {
+  return run(async (context) => {
+    const selection = serviceSelection(names, options.all);
+    const [{ runReleaseCommand }, edits] = await Promise.all([import("./commands/release"), import("./edits/releaseEdits")]);
+    return runReleaseCommand(context, selection, options, { verb, build: build(edits) });
+  });
+}
+
+function buildProgram(run: Run): Command {
   const program = new Command("switchyard")
     .description("Blue/green and canary releases driven by Pulumi stack config: each command is a config change followed by pulumi up.")
     .addOption(new Option("-s, --stack <name>", "the stack to operate on").default("dev"))
@@ -74,6 +85,11 @@ function buildProgram(run: (command: (context: CommandContext) => Promise<number
     .option(
       "--no-fast-path",
       "for an edit that moves only weights onto ready colors: write the stack config and run pulumi up, instead of applying the VirtualService on the API server first and recording it after",
+    )
+    .addOption(
+      new Option("--lock-timeout <duration>", "how long the fast path's record waits for another running update of the stack to end (0s: give up at once)")
+        .argParser(durationArgument)
+        .default(300_000, "5m"),
     )
     .showHelpAfterError()
     // Before the subcommands are added, so they inherit it: parse errors come back as exceptions, not process.exit.
@@ -88,7 +104,7 @@ function buildProgram(run: (command: (context: CommandContext) => Promise<number
   program
     .command("status")
     .description("one row per service: live color, weights, versions, ready/desired pods per color")
-    .action(() => run(showStatus));
+    .action(() => run(async (context) => (await import("./commands/status")).showStatus(context)));
 
   program
     .command("deploy")
@@ -103,32 +119,40 @@ function buildProgram(run: (command: (context: CommandContext) => Promise<number
     .option("--env <NAME=VALUE>", "config for the new version, over the live color's env (repeatable)", envAssignment)
     .option("--dry-run", "stop after the preview", false)
     .action((service: string, version: string, options: DeployOptions & DryRunOption) =>
-      run((context) => runReleaseCommand(context, service, options, (config) => deployEdit(config, version, options))),
+      release(run, [service], { ...options, all: false }, "deploy", (edits) => (config) => edits.deployEdit(config, version, options)),
     );
 
   program
     .command("canary")
-    .description("send a percentage of traffic to the idle color")
-    .argument("<service>")
-    .argument("<percent>", "integer 0..100", percentArgument)
+    .usage("[options] <service...> <percent> | --all <percent>")
+    .description("send a percentage of traffic to the idle color of one or more services")
+    .argument("<services-then-percent...>", "the services, then the percentage, an integer 0..100 (with --all, the percentage alone)")
+    .option("--all", "every service of the stack that has an idle color to send traffic to", false)
     .option("--dry-run", "stop after the preview", false)
-    .action((service: string, percent: number, options: DryRunOption) =>
-      run((context) => runReleaseCommand(context, service, options, (config) => canaryEdit(config, percent))),
+    .action((words: string[], options: SelectionOptions) =>
+      run(async (context) => {
+        const { names, percent } = canaryArguments(words);
+        const selection = serviceSelection(names, options.all);
+        const [{ runReleaseCommand }, { canaryEdit }] = await Promise.all([import("./commands/release"), import("./edits/releaseEdits")]);
+        return runReleaseCommand(context, selection, options, { verb: `canary ${percent}%`, build: (config) => canaryEdit(config, percent) });
+      }),
     );
 
   program
     .command("promote")
     .description("make the idle color live with all traffic; the old live color stays as the warm standby")
-    .argument("<service>")
+    .argument("[services...]")
+    .option("--all", "every service of the stack whose idle color runs a version", false)
     .option("--dry-run", "stop after the preview", false)
-    .action((service: string, options: DryRunOption) => run((context) => runReleaseCommand(context, service, options, promoteEdit)));
+    .action((services: string[], options: SelectionOptions) => release(run, services, options, "promote", (edits) => edits.promoteEdit));
 
   program
     .command("rollback")
-    .description("stop a running canary, or send all traffic back to the previous (warm) color")
-    .argument("<service>")
+    .description("stop a running canary, or send all traffic back to the previous (warm) color; several services at once move in one command")
+    .argument("[services...]")
+    .option("--all", "every service of the stack that has a canary to stop or an older warm color to go back to", false)
     .option("--dry-run", "stop after the preview", false)
-    .action((service: string, options: DryRunOption) => run((context) => runReleaseCommand(context, service, options, rollbackEdit)));
+    .action((services: string[], options: SelectionOptions) => release(run, services, options, "roll back", (edits) => edits.rollbackEdit));
 
   program
     .command("rollout")
@@ -137,25 +161,27 @@ function buildProgram(run: (command: (context: CommandContext) => Promise<number
     .option("--steps <weights>", "canary weights to walk through", "5,25,50,100")
     .option("--interval <duration>", "time at each step before it is judged, e.g. 2m", "2m")
     .option("--dry-run", "print the plan and stop", false)
-    .action((service: string, options: RolloutOptions) => run((context) => runRolloutCommand(context, service, options)));
+    .action((service: string, options: import("./commands/rollout").RolloutOptions) =>
+      run(async (context) => (await import("./commands/rollout")).runRolloutCommand(context, service, options)),
+    );
 
   program
     .command("check")
     .description("for CI: validate the stack file, diff it against what the backend last ran, preview it with the policy pack; changes nothing")
     .option("--markdown", "print the report as Markdown, ready for a pull request comment", false)
-    .action((options: CheckOptions) => run((context) => runCheck(context, options)));
+    .action((options: import("./commands/check").CheckOptions) => run(async (context) => (await import("./commands/check")).runCheck(context, options)));
 
   program
     .command("compare")
     .description("the live color against the other one: version step, image, commit, schema, env, secret names (what a promote changes)")
     .argument("<service>")
-    .action((service: string) => run((context) => showComparison(context, service)));
+    .action((service: string) => run(async (context) => (await import("./commands/compare")).showComparison(context, service)));
 
   program
     .command("history")
     .description("the service's versions and weights over time, from the stack history")
     .argument("<service>")
-    .action((service: string) => run((context) => showHistory(context, service)));
+    .action((service: string) => run(async (context) => (await import("./commands/history")).showHistory(context, service)));
 
   return program;
 }
@@ -164,14 +190,17 @@ function buildProgram(run: (command: (context: CommandContext) => Promise<number
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = buildProgram(async (command) => {
-    const options = program.opts<GlobalOptions>();
-    const reporter = createReporter(options.json);
+    const options = program.opts<GlobalOptions & { lockTimeout: number }>();
+    const global: GlobalOptions = { ...options, lockTimeoutMs: options.lockTimeout };
+    const reporter = createReporter(global.json);
     const interrupts = new Interrupts();
     const stopListening = interrupts.listen((signal) => reporter.line(`\n${signal}: stopping gracefully; pulumi finishes or cancels what it is doing`));
+    const policy = policyCheck(global);
     try {
-      exitCode = await command({ options, reporter, interrupts, openStack: () => openStack(options) });
+      exitCode = await command({ options: global, reporter, interrupts, policy, openStack: () => openStack(global, policy) });
     } catch (error) {
-      exitCode = reporter.failure(error, interrupts.exitCode);
+      // Traffic that moved without a record outranks the interruption: exit 5 tells a script what is left to do.
+      exitCode = reporter.failure(error, error instanceof RecordFailedError ? undefined : interrupts.exitCode);
     } finally {
       stopListening();
     }

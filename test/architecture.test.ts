@@ -38,6 +38,16 @@ function importsFrom(layer: string): Array<[string, string]> {
   return [...graph].filter(([file]) => layerOf(file) === layer).flatMap(([file, imports]) => imports.map((target): [string, string] => [file, target]));
 }
 
+/** Every file and package `file` imports, directly or through other project files. */
+function reachableFrom(file: string, seen = new Set<string>()): Set<string> {
+  for (const target of graph.get(file) ?? []) {
+    if (seen.has(target)) continue;
+    seen.add(target);
+    reachableFrom(target, seen);
+  }
+  return seen;
+}
+
 describe("the architecture: arrows point down only", () => {
   it("reads the source it checks", () => {
     expect(files.filter((file) => layerOf(file) === "model").length).toBeGreaterThan(10);
@@ -55,9 +65,15 @@ describe("the architecture: arrows point down only", () => {
 
   it("lets the command use the model, never the components, and choose the sandbox only where it starts", () => {
     const offending = importsFrom("cli").filter(
-      ([file, target]) => layerOf(target) === "resources" || layerOf(target) === "policy" || (layerOf(target) === "dev" && file !== path.join("cli", "main.ts")),
+      ([file, target]) => layerOf(target) === "resources" || (layerOf(target) === "dev" && file !== path.join("cli", "main.ts")),
     );
     expect(offending).toEqual([]);
+  });
+
+  it("lets the command run the policy pack's pure rules (the fast path checks a move with the pack's own code), never the policy SDK", () => {
+    const fromPolicy = importsFrom("cli").filter(([, target]) => layerOf(target) === "policy");
+    expect(fromPolicy.map(([, target]) => target)).toContain(path.join("policy", "lib", "weightSplit.ts"));
+    expect(fromPolicy.filter(([, target]) => [...reachableFrom(target)].some((file) => file.startsWith("@pulumi/")))).toEqual([]);
   });
 
   it("keeps the policy pack a package of its own, which CrossGuard loads alone", () => {

@@ -1,49 +1,57 @@
 import type { ServiceConfig } from "../../model/config/settings";
 import { EXIT } from "../context/errors";
 import type { CommandContext } from "../context/options";
-import { applyEdit, applyEditNow, checkEdit } from "../edits/apply";
-import { findService, type ReleaseEdit } from "../edits/releaseEdits";
+import type { Reporter } from "../context/output";
+import { applyEdit, applyEditNow, type CheckedEdit } from "../edits/apply";
+import type { ReleaseEdit } from "../edits/releaseEdits";
+import { selectEdits, type ServiceSelection } from "../edits/selection";
 import { formatFinding, type PolicyFinding } from "../pulumi/errors";
+import type { RunOptions } from "../pulumi/session";
 import { FastPath } from "./fastPath";
-import { readHistoryForGuard, refuseIfBackendAhead } from "./staleGuard";
+import { readHistoryForGuard, recheckAfterWaiting, refuseIfBackendAhead } from "./staleGuard";
 
 export interface DryRunOption {
   readonly dryRun: boolean;
 }
 
+/** What one release verb does: its name for messages (`roll back`) and the edit it makes to one service. */
+export interface ReleaseVerb {
+  readonly verb: string;
+  readonly build: (service: ServiceConfig) => ReleaseEdit;
+}
+
 /**
- * deploy, canary, promote and rollback: validate the edit `build` makes,
- * show the traffic diff and the preview, confirm, `pulumi up`. An edit that
- * moves only weights goes to the API server first and is recorded after
- * (the fast path; `--no-fast-path` turns it off).
+ * deploy, canary, promote and rollback: validate the edits, show the
+ * traffic diff and the preview, confirm, `pulumi up`. Edits that move only
+ * weights go to the API server first and are recorded after (the fast path;
+ * `--no-fast-path` turns it off). With `--yes` the fast path reads the stack
+ * file itself and starts no `pulumi` before traffic is safe.
  */
-export async function runReleaseCommand(
-  context: CommandContext,
-  serviceName: string,
-  options: DryRunOption,
-  build: (service: ServiceConfig) => ReleaseEdit,
-): Promise<number> {
+export async function runReleaseCommand(context: CommandContext, selection: ServiceSelection, options: DryRunOption, release: ReleaseVerb): Promise<number> {
   const { options: global, reporter, interrupts } = context;
-  const run = {
+  const run: RunOptions = {
     onOutput: reporter.progress,
     signal: interrupts.cancelPulumi,
     onAdvisory: (finding: PolicyFinding) => reporter.line(`warning: ${formatFinding(finding)}`),
   };
-  // Load the Kubernetes client while pulumi reads the stack: it costs about half a second, which would otherwise delay the move.
-  const fastPathModule = global.fastPath && !options.dryRun ? import("../fastpath/move") : undefined;
-  fastPathModule?.catch(() => undefined);
+  const immediate = global.yes && !options.dryRun;
+  let announced = false;
+  if (immediate && global.fastPath) {
+    const instant = await moveBeforeAnyPulumi(context, selection, release, run);
+    if (instant !== undefined) return instant;
+    announced = true;
+  }
   const session = await context.openStack();
   const history = options.dryRun ? undefined : readHistoryForGuard(session);
   const current = await session.readConfig();
-  const checked = checkEdit(current, build(findService(current.config, serviceName)));
+  const { checked, skipped } = selectEdits(current, selection, release.verb, release.build);
   if (history !== undefined) await refuseIfBackendAhead(context, session, current, history);
-  reporter.line(`${checked.edit.summary} (stack ${global.stack})`);
-  for (const line of checked.diff) reporter.line(`  ${line}`);
-  const fast = fastPathModule === undefined ? undefined : new FastPath(context, session, current, checked, run, fastPathModule);
-  if (global.yes && !options.dryRun) {
-    // Nobody reviews a preview that --yes would accept: a rollback under pressure goes straight to the API server or to `up`, which lists its changes.
-    const changes = (await fast?.apply()) ?? (await applyEditNow(session, checked, run));
-    reporter.result({ command: checked.edit.summary, stack: global.stack, diff: checked.diff, applied: true, changes, ...fast?.times() });
+  if (!announced) announce(reporter, checked, skipped, global.stack);
+  // Taken already when the stack file alone was read (--yes): what it said then still holds.
+  const fast = global.fastPath && !options.dryRun && !announced ? new FastPath(context, checked, current) : undefined;
+  if (immediate) {
+    const changes = (await fast?.move()) ? await fast!.record(session, run, recheckAfterWaiting(context, session, current)) : await applyEditNow(session, checked, run);
+    reporter.result({ command: checked.summary, stack: global.stack, diff: checked.diff, skipped, applied: true, changes, ...fast?.times() });
     return EXIT.ok;
   }
   const outcome = await applyEdit(session, checked, {
@@ -54,9 +62,38 @@ export async function runReleaseCommand(
       if (options.dryRun) return false;
       return reporter.confirm(false, `apply to stack ${global.stack}?`);
     },
-    ...(fast === undefined ? {} : { takeOver: () => fast.apply() }),
+    ...(fast === undefined ? {} : { takeOver: async () => ((await fast.move()) ? fast.record(session, run, recheckAfterWaiting(context, session, current)) : undefined) }),
   });
-  reporter.result({ command: checked.edit.summary, stack: global.stack, diff: checked.diff, ...outcome, ...fast?.times() });
+  reporter.result({ command: checked.summary, stack: global.stack, diff: checked.diff, skipped, ...outcome, ...fast?.times() });
   if (!outcome.applied) reporter.line(options.dryRun ? "dry run: nothing was changed" : "not confirmed: nothing was changed");
   return EXIT.ok;
+}
+
+/**
+ * `--yes` on the fast path: reads the stack file itself, moves traffic on
+ * the API server, and only then starts `pulumi` to record the move. Returns
+ * the exit code, or undefined when the plain path must run (the reason was
+ * said, and the edits announced).
+ */
+async function moveBeforeAnyPulumi(context: CommandContext, selection: ServiceSelection, release: ReleaseVerb, run: RunOptions): Promise<number | undefined> {
+  const { options: global, reporter } = context;
+  const { readLocalConfig } = await import("../pulumi/localConfig");
+  const local = readLocalConfig(global.cwd, global.stack);
+  if ("unavailable" in local) {
+    reporter.line(`fast path not taken: ${local.unavailable}`);
+    return undefined;
+  }
+  const { checked, skipped } = selectEdits(local, selection, release.verb, release.build);
+  announce(reporter, checked, skipped, global.stack);
+  const fast = new FastPath(context, checked, local);
+  if (!(await fast.move())) return undefined;
+  const changes = await fast.recordAfterReading(local.reading, run);
+  reporter.result({ command: checked.summary, stack: global.stack, diff: checked.diff, skipped, applied: true, changes, ...fast.times() });
+  return EXIT.ok;
+}
+
+function announce(reporter: Reporter, checked: CheckedEdit, skipped: readonly string[], stack: string): void {
+  for (const edit of checked.edits) reporter.line(`${edit.summary} (stack ${stack})`);
+  for (const line of skipped) reporter.line(`  skipped ${line}`);
+  for (const line of checked.diff) reporter.line(`  ${line}`);
 }

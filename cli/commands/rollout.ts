@@ -12,9 +12,10 @@ import type { Reporter } from "../context/output";
 import { applyEditNow, checkEdit } from "../edits/apply";
 import { canaryEdit, findService, promoteEdit, stopCanaryEdit, type ReleaseEdit } from "../edits/releaseEdits";
 import { parseInterval, parseSteps, runRollout, ServiceChangedError, type RolloutActions, type RolloutOutcome } from "../rollout/run";
-import type { StackSession } from "../pulumi/session";
+import { readLocalConfig } from "../pulumi/localConfig";
+import type { CurrentConfig, StackSession } from "../pulumi/session";
 import { FastPath } from "./fastPath";
-import { readHistoryForGuard, refuseIfBackendAhead } from "./staleGuard";
+import { readHistoryForGuard, recheckAfterWaiting, refuseIfBackendAhead } from "./staleGuard";
 
 export interface RolloutOptions {
   readonly steps: string;
@@ -110,14 +111,19 @@ function rolloutActions(context: CommandContext, session: StackSession, rollout:
   const run = { onOutput: reporter.progress, signal: interrupts.cancelPulumi };
   /** `urgent`: a move that takes traffic off a failing canary goes to the API server first when it can (the fast path). */
   const update = async (build: (service: ServiceConfig) => ReleaseEdit, urgent = false) => {
-    const current = await session.readConfig();
+    // An urgent move reads the stack file itself: no pulumi process stands between the failing verdict and the API server.
+    const read = urgent && context.options.fastPath ? readLocalConfig(context.options.cwd, context.options.stack) : undefined;
+    const local = read === undefined || "unavailable" in read ? undefined : read;
+    const current = local ?? (await session.readConfig());
     const service = findService(current.config, name);
     const changes = changesSince(name, rollout.expected, releaseState(service));
     if (changes.length > 0) throw new ServiceChangedError(`someone else changed ${name} during the rollout: ${changes.join("; ")}${await lastUpdateNote(session)}`);
     const checked = checkEdit(current, build(service));
     for (const line of checked.diff) reporter.line(`  ${line}`);
-    const fast = urgent && context.options.fastPath ? new FastPath(context, session, current, checked, run, import("../fastpath/move")) : undefined;
-    if ((await fast?.apply()) === undefined) await applyEditNow(session, checked, run);
+    const fast = urgent && context.options.fastPath ? new FastPath(context, checked, current) : undefined;
+    if (!(await fast?.move())) await applyEditNow(session, checked, run);
+    else if (local !== undefined) await fast!.recordAfterReading(local.reading, run, session);
+    else await fast!.record(session, run, recheckAfterWaiting(context, session, current as CurrentConfig));
     rollout.expected = releaseState(findService(checked.next, name));
   };
   const query = (template: string) => queryScalar(analysis.prometheus, renderQuery(template, target), analysis.timeoutSeconds);

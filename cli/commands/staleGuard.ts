@@ -39,3 +39,8 @@ export async function refuseIfBackendAhead(context: CommandContext, session: Sta
       `pull the latest ${file} (git pull) and run the command again; --allow-stale overwrites the backend's values with this file's`,
   );
 }
+
+/** The guard as the fast path's record runs it again after waiting for another update: with a fresh read of the history. */
+export function recheckAfterWaiting(context: CommandContext, session: StackSession, current: CurrentConfig): () => Promise<void> {
+  return () => refuseIfBackendAhead(context, session, current, readHistoryForGuard(session));
+}

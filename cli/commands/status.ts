@@ -1,6 +1,7 @@
 import { EXIT } from "../context/errors";
 import type { CommandContext } from "../context/options";
-import type { LivePods } from "../reports/livePods";
+import { kubeconfigSetting } from "../kube/kubeconfig";
+import type { LiveCluster } from "../reports/livePods";
 import { formatStatus, serviceStatuses } from "../reports/status";
 
 /** `switchyard status`: the last update's `services` output joined with the pods the cluster runs now. */
@@ -10,19 +11,18 @@ export async function showStatus(context: CommandContext): Promise<number> {
   const current = await session.readConfig();
   const [outputs, via] = await Promise.all([session.servicesOutput(), session.describe()]);
   reporter.line(`stack ${global.stack} · pulumi ${via.pulumi} · backend ${via.backend}`);
-  let pods: LivePods | undefined;
+  let cluster: LiveCluster | undefined;
   if (current.context.renderMode) {
     reporter.line("(render mode: there is no cluster to read pods from)");
   } else {
     try {
-      // Loaded here, not at the top: the Kubernetes client adds about half a second to the start of every other command.
-      const { readLivePods } = await import("../reports/livePods");
-      pods = await readLivePods(current.kubeconfig, session.projectDir, current.config.namespace);
+      const { readLiveCluster } = await import("../reports/livePods");
+      cluster = await readLiveCluster(kubeconfigSetting(session.projectDir, current), current.config.namespace);
     } catch (error) {
       reporter.line(`(pods unknown: the cluster could not be read: ${error instanceof Error ? error.message : String(error)})`);
     }
   }
-  const statuses = serviceStatuses(outputs, pods);
+  const statuses = serviceStatuses(outputs, cluster);
   reporter.line(statuses.length === 0 ? `stack ${global.stack} has not been deployed yet` : formatStatus(statuses));
   reporter.result({ stack: global.stack, pulumi: via.pulumi, backend: via.backend, services: statuses });
   return EXIT.ok;

@@ -1,4 +1,4 @@
-import type { StackSession } from "../pulumi/session";
+import type { PolicyCheck, StackSession } from "../pulumi/session";
 import type { Reporter } from "./output";
 import type { Interrupts } from "./signals";
 
@@ -14,6 +14,8 @@ export interface GlobalOptions {
   readonly allowStale: boolean;
   /** `--no-fast-path` makes it false: a weight-only edit is written to the stack file and applied by `pulumi up`, like any other. */
   readonly fastPath: boolean;
+  /** `--lock-timeout`: how long the fast path's record waits for another running update of the stack to end. */
+  readonly lockTimeoutMs: number;
 }
 
 /** What a command runs with: the shared options, where its words go, and the stack they name. */
@@ -22,6 +24,8 @@ export interface CommandContext {
   readonly reporter: Reporter;
   /** Ctrl-C and SIGTERM: pass `interrupts.cancelPulumi` to every preview and update. */
   readonly interrupts: Interrupts;
+  /** The policy pack every preview and update runs, and the stack's config of it. */
+  readonly policy: PolicyCheck;
   /** Opens `--stack` of the project at `--cwd` with the Pulumi environment chosen where the command started. */
   openStack(): Promise<StackSession>;
 }

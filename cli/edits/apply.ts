@@ -2,22 +2,31 @@ import { parseStackConfig } from "../../model/config/parse";
 import type { StackConfig } from "../../model/config/settings";
 import { PolicyViolationError, UpdateFailedError } from "../pulumi/errors";
 import type { CurrentConfig, PlannedStep, RunOptions, StackSession } from "../pulumi/session";
-import { applyChanges, findService, type ReleaseEdit } from "./releaseEdits";
+import { applyChanges, findService, type ConfigChange, type ReleaseEdit } from "./releaseEdits";
 import { trafficDiff } from "./trafficDiff";
 
-/** A release edit checked against the program's rules, with what it would do to traffic. */
+/** Release edits of one command (one service, or several moved together) checked against the program's rules, with what they do to traffic. */
 export interface CheckedEdit {
-  readonly edit: ReleaseEdit;
-  /** The stack config after the edit, parsed and validated. */
+  /** One edit per service, in the order the operator named them. */
+  readonly edits: readonly ReleaseEdit[];
+  /** For the operator and the update message: the edits' summaries, joined. */
+  readonly summary: string;
+  readonly changes: readonly ConfigChange[];
+  /** The stack config after the edits, parsed and validated. */
   readonly next: StackConfig;
   readonly diff: readonly string[];
 }
 
-/** Validates an edit with the program's parser before anything is written; a ConfigError names every bad key. */
-export function checkEdit(current: CurrentConfig, edit: ReleaseEdit): CheckedEdit {
-  const next = parseStackConfig(applyChanges(current.raw, edit.changes), current.context);
-  const diff = trafficDiff(findService(current.config, edit.service), findService(next, edit.service));
-  return { edit, next, diff };
+/** Validates edits with the program's parser before anything is written; a ConfigError names every bad key. */
+export function checkEdits(current: Pick<CurrentConfig, "raw" | "context" | "config">, edits: readonly ReleaseEdit[]): CheckedEdit {
+  const changes = edits.flatMap((edit) => edit.changes);
+  const next = parseStackConfig(applyChanges(current.raw, changes), current.context);
+  const diff = edits.flatMap((edit) => trafficDiff(findService(current.config, edit.service), findService(next, edit.service)));
+  return { edits, summary: edits.map((edit) => edit.summary).join("; "), changes, next, diff };
+}
+
+export function checkEdit(current: Pick<CurrentConfig, "raw" | "context" | "config">, edit: ReleaseEdit): CheckedEdit {
+  return checkEdits(current, [edit]);
 }
 
 export interface ApplyHooks extends RunOptions {
@@ -42,7 +51,7 @@ export type ApplyOutcome =
  * stack file as it was.
  */
 export async function applyEdit(session: StackSession, checked: CheckedEdit, hooks: ApplyHooks = {}): Promise<ApplyOutcome> {
-  const staged = session.stage(checked.edit.changes);
+  const staged = session.stage(checked.changes);
   try {
     const steps = await session.preview(staged, hooks);
     if (hooks.confirm !== undefined && !(await hooks.confirm(steps))) return { applied: false, steps };
@@ -58,7 +67,7 @@ export async function applyEdit(session: StackSession, checked: CheckedEdit, hoo
 
 /** Writes the edit and runs `pulumi up` without a separate preview: for `--yes` and rollout steps already confirmed as a plan. */
 export async function applyEditNow(session: StackSession, checked: CheckedEdit, options: RunOptions = {}): Promise<Record<string, number>> {
-  const staged = session.stage(checked.edit.changes);
+  const staged = session.stage(checked.changes);
   try {
     session.commitStaged(staged);
   } finally {
@@ -75,7 +84,7 @@ export async function applyEditNow(session: StackSession, checked: CheckedEdit, 
  */
 async function upOrRestore(session: StackSession, checked: CheckedEdit, options: RunOptions): Promise<Record<string, number>> {
   try {
-    return await session.up(checked.edit.summary, options);
+    return (await session.up(checked.summary, options)).changes;
   } catch (error) {
     const changedAnything = error instanceof UpdateFailedError && error.changedAnything;
     if (changedAnything) throw new UpdateFailedError(`${(error as Error).message}\n${leftAfterPartialUpdate(session, checked)}`, true);
@@ -92,7 +101,7 @@ async function upOrRestore(session: StackSession, checked: CheckedEdit, options:
 
 function leftAfterPartialUpdate(session: StackSession, checked: CheckedEdit): string {
   return (
-    `the update changed some resources before it stopped; Pulumi.${session.stackName}.yaml holds the new config (${checked.edit.summary}).\n` +
+    `the update changed some resources before it stopped; Pulumi.${session.stackName}.yaml holds the new config (${checked.summary}).\n` +
     `To finish it run the same command again (or pulumi up --stack ${session.stackName}); to undo it, revert the stack file's change and run pulumi up.`
   );
 }

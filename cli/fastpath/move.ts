@@ -1,87 +1,115 @@
-import { routingInput, virtualServiceObject } from "../../model/routing/virtualService";
-import { NO_WEIGHT_CHANGE, weightMove } from "../../model/weightMove";
+import type { StackConfig } from "../../model/config/settings";
+import { routingInput, virtualServiceObject, type VirtualServiceObject } from "../../model/routing/virtualService";
+import { canonical, NO_WEIGHT_CHANGE, weightMove, type ServiceWeightMove } from "../../model/weightMove";
 import type { CheckedEdit } from "../edits/apply";
-import type { CurrentConfig } from "../pulumi/session";
-import { ClusterError, connect } from "./cluster";
+import type { KubeconfigSetting } from "../kube/kubeconfig";
+import { ClusterError, connect, type LiveVirtualService, type RoutingCluster } from "./cluster";
+import { PartialMoveError } from "./errors";
+import type { TrafficMoved } from "./moved";
 import { refusedSplit } from "./policyWeights";
 import { notReadyReason } from "./readiness";
 
-/** Traffic is where the edit wants it, on the cluster, before anything is recorded. */
-export interface TrafficMoved {
-  readonly service: string;
-  /** `namespace/name` of the VirtualService. */
-  readonly object: string;
-  /** `100% blue` or `75% blue, 25% green`. */
-  readonly split: string;
-  /** Seconds since the command started when the API server accepted the apply. */
-  readonly safeAtSeconds: number;
-  readonly resourceVersion: string;
-}
-
 export type FastPathOutcome =
-  | { readonly moved: TrafficMoved }
-  /** `movesTraffic` is false for an edit that leaves the weights alone (a deploy): nothing to say about it. */
+  | { readonly moved: readonly TrafficMoved[] }
+  /** `movesTraffic` is false for edits that leave the weights alone (a deploy): nothing to say about them. */
   | { readonly skipped: string; readonly movesTraffic: boolean };
 
 export interface FastPathInput {
-  readonly current: CurrentConfig;
+  /** The stack config before the edits: what the VirtualServices hold now, if this clone is in step with the cluster. */
+  readonly before: StackConfig;
   readonly checked: CheckedEdit;
-  readonly projectDir: string;
+  readonly renderMode: boolean;
+  readonly cluster: KubeconfigSetting;
+  /** `Pulumi.<stack>.yaml`, for messages. */
+  readonly stackFile: string;
   /** The policy config the record's `pulumi up` will run the pack with. */
   readonly policyConfigFile?: string;
   /** Seconds since the command started. */
   readonly clock?: () => number;
 }
 
-/**
- * Moves a weight-only edit's traffic on the API server: the VirtualService
- * exactly as the program renders it, applied once every color that gains
- * weight is ready. Anything that is not safe to do without `pulumi up`
- * (other changes, a color not ready, a split the policy forbids) is skipped
- * with the reason; the API server failing is a ClusterError, and then
- * nothing was moved or written. This module loads the Kubernetes client:
- * import it lazily.
- */
-export async function moveTrafficFirst(input: FastPathInput): Promise<FastPathOutcome> {
-  const { current, checked } = input;
-  const clock = input.clock ?? (() => process.uptime());
-  if (current.context.renderMode) return { skipped: "render mode: there is no cluster to move traffic on", movesTraffic: true };
-  const move = weightMove(current.config, checked.next, checked.edit.service);
-  if (!move.weightOnly) return { skipped: move.reason, movesTraffic: move.reason !== NO_WEIGHT_CHANGE };
-  const refused = refusedSplit(input.policyConfigFile, move.plan.colors.map((c) => c.weight));
-  if (refused !== undefined) return { skipped: refused, movesTraffic: true };
-
-  const namespace = checked.next.namespace;
-  const object = virtualServiceObject(routingInput(move.plan, namespace));
-  let cluster;
-  try {
-    cluster = connect(current.kubeconfig, input.projectDir);
-  } catch (error) {
-    throw new ClusterError(`the kubeconfig ${current.kubeconfig ?? "(default)"} cannot be loaded: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  // Both reads at once: the object must exist (an apply would create it behind Pulumi's back) and each gaining color be ready.
-  const [, states] = await Promise.all([
-    cluster.virtualServiceVersion(namespace, object.metadata.name),
-    Promise.all(move.gaining.map((color) => cluster.deploymentState(namespace, color.name))),
-  ]);
-  for (const [index, color] of move.gaining.entries()) {
-    const reason = notReadyReason(color, namespace, states[index]);
-    if (reason !== undefined) return { skipped: reason, movesTraffic: true };
-  }
-  const resourceVersion = await cluster.applyVirtualService(object);
-  return {
-    moved: {
-      service: checked.edit.service,
-      object: `${namespace}/${object.metadata.name}`,
-      split: splitOf(move.plan.colors),
-      safeAtSeconds: clock(),
-      resourceVersion,
-    },
-  };
+interface PlannedMove {
+  readonly move: ServiceWeightMove;
+  readonly object: VirtualServiceObject;
 }
 
-function splitOf(colors: readonly { color: string; weight: number }[]): string {
-  return colors
+/**
+ * Moves a weight-only edit's traffic on the API server: each VirtualService
+ * exactly as the program renders it, applied in parallel once every color
+ * that gains weight is ready and each VirtualService still holds what this
+ * clone's stack file renders for it (so a clone behind the cluster, or a move
+ * not yet recorded, never gets overwritten from here). Anything that is not
+ * safe to do without `pulumi up` is skipped with the reason; the API server
+ * failing is a ClusterError, and then nothing was moved or written.
+ */
+export async function moveTrafficFirst(input: FastPathInput): Promise<FastPathOutcome> {
+  const { before, checked } = input;
+  const clock = input.clock ?? (() => process.uptime());
+  if (input.renderMode) return { skipped: "render mode: there is no cluster to move traffic on", movesTraffic: true };
+  const move = weightMove(before, checked.next, checked.edits.map((edit) => edit.service));
+  if (!move.weightOnly) return { skipped: move.reason, movesTraffic: move.reason !== NO_WEIGHT_CHANGE };
+  const namespace = checked.next.namespace;
+  const planned = move.services.map((service) => ({ move: service, object: virtualServiceObject(routingInput(service.plan, namespace)) }));
+  for (const { object } of planned) {
+    const refused = refusedSplit(input.policyConfigFile, object);
+    if (refused !== undefined) return { skipped: refused, movesTraffic: true };
+  }
+
+  const cluster = await connect(input.cluster);
+  try {
+    const live = await Promise.all(planned.map((entry) => readState(cluster, namespace, entry)));
+    for (const [index, { move: service }] of planned.entries()) {
+      const reason = liveMismatch(live[index]!.virtualService, service, namespace, input.stackFile) ?? live[index]!.notReady;
+      if (reason !== undefined) return { skipped: reason, movesTraffic: true };
+    }
+    const applied = await Promise.allSettled(
+      planned.map(async ({ move: service, object }, index): Promise<TrafficMoved> => {
+        const resourceVersion = await cluster.applyVirtualService(object, live[index]!.virtualService.resourceVersion);
+        return { service: service.plan.service.name, object: `${namespace}/${object.metadata.name}`, split: splitOf(service), safeAtSeconds: clock(), resourceVersion };
+      }),
+    );
+    return { moved: movedOrThrow(applied) };
+  } finally {
+    cluster.close();
+  }
+}
+
+interface LiveState {
+  readonly virtualService: LiveVirtualService;
+  readonly notReady?: string;
+}
+
+/** The VirtualService and every gaining color's Deployment, read at once. */
+async function readState(cluster: RoutingCluster, namespace: string, { move, object }: PlannedMove): Promise<LiveState> {
+  const [virtualService, states] = await Promise.all([
+    cluster.virtualService(namespace, object.metadata.name),
+    Promise.all(move.gaining.map((color) => cluster.deploymentState(namespace, color.name))),
+  ]);
+  const notReady = move.gaining.map((color, index) => notReadyReason(color, namespace, states[index])).find((reason) => reason !== undefined);
+  return { virtualService, ...(notReady === undefined ? {} : { notReady }) };
+}
+
+/** Why the live VirtualService is not what the stack file renders for the service before the edit, if it is not. */
+function liveMismatch(live: LiveVirtualService, service: ServiceWeightMove, namespace: string, stackFile: string): string | undefined {
+  const expected = virtualServiceObject(routingInput(service.before, namespace));
+  if (canonical(live.spec) === canonical(expected.spec)) return undefined;
+  return (
+    `VirtualService ${namespace}/${expected.metadata.name} does not hold what ${stackFile} says (${splitOf({ plan: service.before })}): ` +
+    `a move not yet recorded, another operator's change, or an edit not yet applied; pulumi up, after the stale-clone check, decides`
+  );
+}
+
+/** Every move, when all applies succeeded; nothing moved is a ClusterError; some moved is a PartialMoveError naming both. */
+function movedOrThrow(applied: readonly PromiseSettledResult<TrafficMoved>[]): TrafficMoved[] {
+  const moved = applied.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const failures = applied.flatMap((result) => (result.status === "rejected" ? [result.reason as Error] : []));
+  if (failures.length === 0) return moved;
+  if (moved.length === 0) throw failures.length === 1 ? failures[0]! : new ClusterError(failures.map((failure) => failure.message).join("\n"));
+  throw new PartialMoveError(moved, failures);
+}
+
+function splitOf(service: Pick<ServiceWeightMove, "plan">): string {
+  return service.plan.colors
     .filter((c) => c.weight > 0)
     .map((c) => `${c.weight}% ${c.color}`)
     .join(", ");

@@ -1,22 +1,39 @@
-import { configCommand, type StackSession, type RunOptions } from "../pulumi/session";
+import { configCommand, type RunOptions, type StackSession, type UpdateResult } from "../pulumi/session";
 import type { CheckedEdit } from "../edits/apply";
+import { UpdateFailedError } from "../pulumi/errors";
+import { lockHolders, mayBeRunning, type LockHolder } from "../pulumi/locks";
 import { RecordFailedError } from "./errors";
-import type { TrafficMoved } from "./move";
+import { movedAt, type TrafficMoved } from "./moved";
 
+export interface RecordOptions extends RunOptions {
+  /**
+   * The stale-clone check, run again after waiting for another update (which
+   * may have been someone else's): throws when the backend now holds newer
+   * values than this clone's stack file. The caller ran it before the move.
+   */
+  readonly recheck: () => Promise<void>;
+  /** How long to wait for an update that holds the stack lock to end; 0 gives up at once. */
+  readonly lockTimeoutMs: number;
+  /** Told once when the record waits for another update. */
+  readonly onWaiting: (holders: readonly LockHolder[]) => void;
+}
+
+/** How often a record waiting for the stack lock tries again. */
+const LOCK_RETRY_MS = 2000;
 
 /**
  * Writes the edit into the stack file and runs `pulumi up` to record a move
- * the API server already made; that update writes the same VirtualService
+ * the API server already made; that update writes the same VirtualServices
  * with the same field manager, so the cluster does not change. Unlike a
  * normal edit, a failed record never puts the stack file back: the old config
  * would move traffic back on the next `pulumi up`.
  */
-export async function recordMove(session: StackSession, checked: CheckedEdit, moved: TrafficMoved, options: RunOptions): Promise<Record<string, number>> {
+export async function recordMove(session: StackSession, checked: CheckedEdit, moved: readonly TrafficMoved[], options: RecordOptions): Promise<UpdateResult> {
   const file = `Pulumi.${session.stackName}.yaml`;
-  const head = `traffic moved at +${moved.safeAtSeconds.toFixed(2)} s (VirtualService ${moved.object}: ${moved.split}), but the stack did not record it`;
+  const head = `traffic moved at ${movedAt(moved)}, but the stack did not record it`;
   const staged = (() => {
     try {
-      return session.stage(checked.edit.changes);
+      return session.stage(checked.changes);
     } catch (error) {
       throw new RecordFailedError(`${head}: ${message(error)}\n${file} was not written. ${reapply(session, checked)}`);
     }
@@ -28,24 +45,50 @@ export async function recordMove(session: StackSession, checked: CheckedEdit, mo
   } finally {
     session.discardStaged(staged);
   }
-  try {
-    return await session.up(checked.edit.summary, options);
-  } catch (error) {
-    throw new RecordFailedError(
+  const notRecorded = (error: unknown) =>
+    new RecordFailedError(
       `${head}: ${message(error)}\n` +
-        `${file} holds the new config (${checked.edit.summary}), which is what the cluster runs; do not revert it: an update of the old config would move traffic back.\n` +
+        `${file} holds the new config (${checked.summary}), which is what the cluster runs; do not revert it: an update of the old config would move traffic back.\n` +
         `To record it, run: ${session.upCommand()}\nIt changes nothing on the cluster (the VirtualService already holds these weights).`,
     );
+  const deadline = Date.now() + options.lockTimeoutMs;
+  let told = false;
+  for (;;) {
+    try {
+      return await session.up(checked.summary, options);
+    } catch (error) {
+      const running = error instanceof UpdateFailedError && !error.changedAnything ? lockHolders(error.message).filter((holder) => mayBeRunning(holder)) : [];
+      if (running.length === 0 || Date.now() >= deadline || options.signal?.aborted) throw notRecorded(error);
+      if (!told) options.onWaiting(running);
+      told = true;
+      await pause(LOCK_RETRY_MS, options.signal);
+      if (options.signal?.aborted) throw notRecorded(error);
+    }
+    try {
+      await options.recheck();
+    } catch (error) {
+      throw notRecorded(error);
+    }
   }
 }
 
 /** The stack file does not hold the move: the exact `pulumi config` commands that put it there, then the update. */
 function reapply(session: StackSession, checked: CheckedEdit): string {
-  const commands = checked.edit.changes.map((change) => `pulumi ${configCommand(change, ["--stack", session.stackName]).args.join(" ")}`);
+  const commands = checked.changes.map((change) => `pulumi ${configCommand(change, ["--stack", session.stackName]).args.join(" ")}`);
   return (
     `A pulumi up of the stack file as it is would move traffic back. Put the move into it and record it:\n` +
     [...commands, session.upCommand()].map((command) => `  ${command}`).join("\n")
   );
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function message(error: unknown): string {

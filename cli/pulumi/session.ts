@@ -12,7 +12,7 @@ import { changesSomething, isClusterObject, PolicyFindings } from "./events";
 import { backendSetting } from "./operator";
 import { commandRoot, redactUrl, redactUrls, runPulumi, type PulumiEnvironment } from "./process";
 import { recordSyncPoint } from "./syncPoint";
-import { readStackFile, replaceStackFile, restoreStackFile, type StackFileReading } from "./stackFile";
+import { readStackFile, replaceStackFile, restoreStackFile, StackFileChangedError, type StackFileReading } from "./stackFile";
 
 /**
  * The `pulumi config` command for one change, with `flags` (such as
@@ -65,6 +65,8 @@ export interface CurrentConfig {
   readonly config: StackConfig;
   /** `kubernetes:kubeconfig` of the stack, if set. */
   readonly kubeconfig?: string;
+  /** `kubernetes:context` of the stack, if set: a context of the kubeconfig other than its current one. */
+  readonly kubeContext?: string;
   /** Every value of the stack file, namespaced keys, as Pulumi reports them. */
   readonly values: Readonly<Record<string, ConfigValue>>;
 }
@@ -83,6 +85,14 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Told of each advisory policy finding; mandatory ones refuse the change instead. */
   readonly onAdvisory?: (finding: PolicyFinding) => void;
+}
+
+/** A finished update: when it started, its number where the backend numbers updates, and the resources it changed by operation. */
+export interface UpdateResult {
+  /** Pulumi Cloud numbers a stack's updates; a self-managed backend (file, S3, PostgreSQL) leaves this 0. */
+  readonly version: number;
+  readonly startTime: string;
+  readonly changes: Record<string, number>;
 }
 
 /** A resource the preview would change, e.g. `update VirtualService checkout`. */
@@ -147,11 +157,25 @@ export class StackSession {
     const raw = switchyardKeys(values);
     const context = configContext(all, (key) => all[key]?.secret === true);
     const kubeconfig = all["kubernetes:kubeconfig"]?.value;
-    return { raw, context, values: all, config: parseStackConfig(raw, context), ...(kubeconfig === undefined ? {} : { kubeconfig }) };
+    const kubeContext = all["kubernetes:context"]?.value;
+    return {
+      raw,
+      context,
+      values: all,
+      config: parseStackConfig(raw, context),
+      ...(kubeconfig === undefined ? {} : { kubeconfig }),
+      ...(kubeContext === undefined ? {} : { kubeContext }),
+    };
   }
 
   private get stackFile(): string {
     return path.join(this.projectDir, `Pulumi.${this.stackName}.yaml`);
+  }
+
+  /** Throws a StackFileChangedError unless `readConfig` read the stack file as `earlier` holds it. */
+  requireUnchangedSince(earlier: { readonly content: Buffer }): void {
+    const reading = this.requireReading();
+    if (!reading.content.equals(earlier.content)) throw new StackFileChangedError(reading.path);
   }
 
   /**
@@ -254,7 +278,7 @@ export class StackSession {
    * recorded in the stack history. A failure is an UpdateFailedError that
    * says whether anything was changed before it (or a PolicyViolationError).
    */
-  async up(message: string, options: RunOptions = {}): Promise<Record<string, number>> {
+  async up(message: string, options: RunOptions = {}): Promise<UpdateResult> {
     const findings = new PolicyFindings(options.onAdvisory);
     let changedAnything = false;
     try {
@@ -270,7 +294,7 @@ export class StackSession {
       });
       // This clone made this update: it is in step with the stack up to here.
       recordSyncPoint(this.projectDir, this.stackName, new Date(result.summary.startTime).toISOString());
-      return result.summary.resourceChanges ?? {};
+      return { version: result.summary.version ?? 0, startTime: new Date(result.summary.startTime).toISOString(), changes: result.summary.resourceChanges ?? {} };
     } catch (error) {
       const refusal = findings.refusal();
       if (refusal !== undefined && !changedAnything) throw refusal;

@@ -1,6 +1,7 @@
 import { COLORS, type Color } from "../../model/config/schema";
 import type { ServicesOutput } from "../../model/status";
-import type { ColorPods, LivePods } from "./livePods";
+import type { TrafficWeights } from "../../model/traffic";
+import type { ColorPods, LiveCluster } from "./livePods";
 
 export interface ColorStatus {
   readonly version: string;
@@ -14,10 +15,17 @@ export interface ServiceStatus {
   readonly live: Color;
   readonly canary: number;
   readonly colors: Partial<Record<Color, ColorStatus>>;
+  /**
+   * The weights the cluster's VirtualService holds when they differ from
+   * what the last update recorded: traffic was moved on the API server (the
+   * fast path) and the move is not recorded yet.
+   */
+  readonly movedNotRecorded?: TrafficWeights;
 }
 
 /** Joins what the last update recorded (stack output `services`) with what the cluster runs now. */
-export function serviceStatuses(outputs: ServicesOutput, pods: LivePods | undefined): ServiceStatus[] {
+export function serviceStatuses(outputs: ServicesOutput, cluster: LiveCluster | undefined): ServiceStatus[] {
+  const pods = cluster?.pods;
   return Object.keys(outputs)
     .sort()
     .map((service) => {
@@ -26,10 +34,12 @@ export function serviceStatuses(outputs: ServicesOutput, pods: LivePods | undefi
       for (const color of COLORS) {
         const version = output.versions[color];
         if (version === undefined) continue;
-        const live = pods?.[service]?.[color];
-        colors[color] = { version, weight: output.weights[color] ?? 0, ...(live === undefined ? {} : { pods: live }) };
+        const running = pods?.[service]?.[color];
+        colors[color] = { version, weight: output.weights[color] ?? 0, ...(running === undefined ? {} : { pods: running }) };
       }
-      return { service, live: output.live, canary: output.canary, colors };
+      const live = cluster?.weights[service];
+      const moved = live !== undefined && COLORS.some((color) => (live[color] ?? 0) !== (output.weights[color] ?? 0));
+      return { service, live: output.live, canary: output.canary, colors, ...(moved ? { movedNotRecorded: live } : {}) };
     });
 }
 
@@ -39,7 +49,8 @@ export function formatStatus(statuses: readonly ServiceStatus[]): string {
   const header = `${"service".padEnd(width)}  live   ${"blue".padEnd(26)}  green`;
   const rows = statuses.map((status) => {
     const cells = COLORS.map((color) => formatColor(status.colors[color]));
-    return `${status.service.padEnd(width)}  ${status.live.padEnd(5)}  ${cells[0]!.padEnd(26)}  ${cells[1]}`;
+    const row = `${status.service.padEnd(width)}  ${status.live.padEnd(5)}  ${cells[0]!.padEnd(26)}  ${cells[1]}`;
+    return status.movedNotRecorded === undefined ? row : `${row}\n${" ".repeat(width)}  ${movedNote(status.movedNotRecorded)}`;
   });
   return [header, ...rows].join("\n");
 }
@@ -48,4 +59,10 @@ function formatColor(color: ColorStatus | undefined): string {
   if (color === undefined) return "-";
   const pods = color.pods === undefined ? "pods unknown" : `${color.pods.ready}/${color.pods.desired} ready`;
   return `${color.version} ${color.weight}% ${pods}`;
+}
+
+/** `moved, not recorded: the cluster sends 100% blue, 0% green; the stack records the weights above`. */
+function movedNote(weights: TrafficWeights): string {
+  const split = COLORS.map((color) => `${weights[color] ?? 0}% ${color}`).join(", ");
+  return `moved, not recorded: the cluster sends ${split}; the stack records the weights above (pulumi up records the move)`;
 }

@@ -11,7 +11,15 @@ import * as path from "node:path";
  * module rebuilds only that component.
  */
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+/** The folder holding the project's package.json: above the sources, and above their compiled copy in dist/. */
+export const PROJECT_ROOT = packageRoot(__dirname);
+
+function packageRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+}
 export const TOOLS_DIR = path.join(PROJECT_ROOT, "tools");
 
 /** One `go build` inside one wrapper module. */

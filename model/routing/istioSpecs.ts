@@ -1,4 +1,4 @@
-import type { Color } from "../config/schema";
+import { COLORS, type Color } from "../config/schema";
 import type { DestinationRuleSpec, HTTPRoute, VirtualServiceSpec } from "./istioTypes";
 import { COLOR_HEADER, colorSelector, serviceHost } from "../naming";
 import type { TrafficWeights } from "../traffic";
@@ -21,6 +21,9 @@ export function destinationRuleSpec(input: RoutingInput): DestinationRuleSpec {
   };
 }
 
+/** The name of the default route, the one that carries the weights. */
+export const WEIGHTED_ROUTE = "weighted";
+
 /**
  * Header routes first (`x-switchyard-color: blue|green` reaches a color
  * directly, for smoke tests of the idle color), then the default route with
@@ -36,8 +39,28 @@ export function virtualServiceSpec(input: RoutingInput): VirtualServiceSpec {
     route: [{ destination: destination(color) }],
   }));
   const weightedRoute: HTTPRoute = {
-    name: "weighted",
+    name: WEIGHTED_ROUTE,
     route: input.colors.map((color) => ({ destination: destination(color), weight: input.weights[color] })),
   };
   return { hosts: [host], http: [...headerRoutes, weightedRoute] };
+}
+
+/**
+ * The weights a VirtualService's default route gives each color, read back
+ * from the object the API server holds; undefined when it has no such route
+ * (not one switchyard wrote). A color the route does not name gets 0.
+ */
+export function weightsOf(spec: unknown): TrafficWeights | undefined {
+  const routes = (spec as { http?: unknown } | undefined)?.http;
+  if (!Array.isArray(routes)) return undefined;
+  const weighted = routes.find((route: { name?: unknown }) => route?.name === WEIGHTED_ROUTE) as { route?: unknown } | undefined;
+  if (!Array.isArray(weighted?.route)) return undefined;
+  const destinations = weighted.route as { destination?: { subset?: unknown }; weight?: unknown }[];
+  const weights = Object.fromEntries(COLORS.map((color) => [color, 0])) as Record<Color, number>;
+  for (const { destination, weight } of destinations) {
+    const subset = destination?.subset as Color;
+    // Istio gives a route's only destination everything when it states no weight.
+    if (COLORS.includes(subset)) weights[subset] = typeof weight === "number" ? weight : destinations.length === 1 ? 100 : 0;
+  }
+  return weights;
 }

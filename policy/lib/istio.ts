@@ -1,4 +1,4 @@
-import { field, isUnknown, list, path, type Data, type Unknown } from "./knownValues";
+import { field, isUnknown, list, path, type Data, type Unknown } from "./data";
 
 /** The route lists of a VirtualService; each carries weighted destinations. */
 const ROUTE_LISTS = ["http", "tcp", "tls"] as const;

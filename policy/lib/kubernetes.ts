@@ -1,4 +1,4 @@
-import { field, isUnknown, list, path, stringMap, type Data, type Unknown } from "./knownValues";
+import { field, isUnknown, list, path, stringMap, type Data, type Unknown } from "./data";
 
 /** Pulumi type tokens of the Kubernetes resources the policies read. */
 export const TYPES = {

@@ -1,4 +1,4 @@
-import { field, isUnknown, list, stringMap, type Data, type Unknown, UNKNOWN } from "./knownValues";
+import { field, isUnknown, list, stringMap, type Data, type Unknown, UNKNOWN } from "./data";
 
 /**
  * Whether a Kubernetes label selector (matchLabels and matchExpressions)

@@ -1,5 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { isUnknown, knownData, path, type Data, type Unknown, UNKNOWN } from "./knownValues";
+import { isUnknown, path, type Data, type Unknown, UNKNOWN } from "./data";
+import { knownData } from "./knownValues";
 
 /** A resource of the stack with its properties read once, unknowns marked (see knownValues.ts). */
 export interface StackResource {

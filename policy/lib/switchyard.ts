@@ -1,4 +1,4 @@
-import { isUnknown, type Data } from "./knownValues";
+import { isUnknown, type Data } from "./data";
 import { labelsOf } from "./kubernetes";
 
 /**

@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { isUnknown, path, stringMap, UNKNOWN, type Unknown } from "../lib/knownValues";
+import { isUnknown, path, stringMap, UNKNOWN, type Unknown } from "../lib/data";
 import { describeResource, formatLabels, replicasOf, TYPES } from "../lib/kubernetes";
 import { selects } from "../lib/labelSelector";
 import { violationMessage } from "../lib/messages";

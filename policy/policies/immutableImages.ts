@@ -1,6 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isDigest, isImmutableTag, parseImage } from "../lib/imageReference";
-import { field, knownData } from "../lib/knownValues";
+import { field } from "../lib/data";
+import { knownData } from "../lib/knownValues";
 import { containerName, containersOf, describeResource, podSpecOf } from "../lib/kubernetes";
 import { violationMessage } from "../lib/messages";
 import { optionsWithDefaults } from "../lib/options";

@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { field, isUnknown, knownData, type Data } from "../lib/knownValues";
+import { field, isUnknown, type Data } from "../lib/data";
+import { knownData } from "../lib/knownValues";
 import { containerName, containersOf, describeResource, podSpecOf, TYPES } from "../lib/kubernetes";
 import { violationMessage } from "../lib/messages";
 import { optionsWithDefaults } from "../lib/options";

@@ -1,6 +1,6 @@
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { destinationOf, qualifiedHost, routesOf, weightOf } from "../lib/istio";
-import { field, isUnknown, list, path, stringMap, UNKNOWN, type Unknown } from "../lib/knownValues";
+import { field, isUnknown, list, path, stringMap, UNKNOWN, type Unknown } from "../lib/data";
 import { annotationsOf, describeResource, formatLabels, isDestinationRule, isVirtualService, replicasOf, TYPES } from "../lib/kubernetes";
 import { sameLabels } from "../lib/labelSelector";
 import { violationMessage } from "../lib/messages";

@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isUnknown, knownData, path } from "../lib/knownValues";
+import { isUnknown, path } from "../lib/data";
+import { knownData } from "../lib/knownValues";
 import { containerName, containersOf, describeResource, podSpecOf } from "../lib/kubernetes";
 import { violationMessage } from "../lib/messages";
 import { optionsWithDefaults } from "../lib/options";

@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isUnknown, knownData, path, type Data } from "../lib/knownValues";
+import { isUnknown, path, type Data } from "../lib/data";
+import { knownData } from "../lib/knownValues";
 import { describeResource, TYPES } from "../lib/kubernetes";
 import { violationMessage } from "../lib/messages";
 import { optionsWithDefaults } from "../lib/options";

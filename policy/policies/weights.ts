@@ -1,70 +1,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { destinationOf, routesOf, weightOf, type Route } from "../lib/istio";
-import { isUnknown, knownData, type Data, type Unknown } from "../lib/knownValues";
-import { describeResource, isVirtualService } from "../lib/kubernetes";
-import { violationMessage, type Finding } from "../lib/messages";
+import { knownData } from "../lib/knownValues";
+import { isVirtualService } from "../lib/kubernetes";
 import { optionsWithDefaults } from "../lib/options";
-import { switchyardServiceOf } from "../lib/switchyard";
-
-interface WeightsOptions {
-  /**
-   * Canary steps a split may use. A weight passes when it, or 100 minus it,
-   * is listed, so listing 5 allows a 95/5 split. Include 0 and 100 for
-   * splits that keep a 0% destination.
-   */
-  readonly allowedCanaryWeights: readonly number[];
-}
-
-/** Every integer percentage: no restriction beyond the sum. */
-const WEIGHTS_DEFAULTS: WeightsOptions = { allowedCanaryWeights: Array.from({ length: 101 }, (_, weight) => weight) };
-
-const SUM_RULE =
-  "the weights of every route are integers from 0 to 100 that sum to exactly 100 (Istio no longer rejects other sums; a route's only destination takes 100 when it states no weight)";
-
-function describeDestination(destination: Data, index: number): string {
-  const { host, subset } = destinationOf(destination);
-  if (typeof subset === "string") return `subset ${subset}`;
-  return typeof host === "string" ? `host ${host}` : `destination ${index + 1}`;
-}
-
-function allKnown<T>(values: readonly (T | Unknown)[]): values is readonly T[] {
-  return !values.some(isUnknown);
-}
-
-/** The sentence ending that tells a switchyard user which setting makes the split. */
-function canaryHint(service: string | undefined): string {
-  return service === undefined ? "" : ` (switchyard: services.${service}.canary sets the split; the live color gets 100 minus it)`;
-}
-
-/** What is wrong with one route's weights, or nothing; a route with a weight not known yet is not judged. */
-function routeFinding(route: Route, options: WeightsOptions, service: string | undefined): Omit<Finding, "resource"> | undefined {
-  const destinations = route.destinations;
-  if (isUnknown(destinations) || destinations.length === 0) return undefined;
-  const weights = destinations.map((destination) => weightOf(destination, destinations));
-  if (!allKnown(weights)) return undefined;
-  const share = (weight: number | undefined) => (weight === undefined ? "no weight" : `${weight}%`);
-  const split = destinations.map((d, i) => `${share(weights[i])} to ${describeDestination(d, i)}`).join(", ");
-  const numbers = weights.filter((w): w is number => typeof w === "number" && Number.isInteger(w) && w >= 0 && w <= 100);
-  if (numbers.length < weights.length) {
-    return {
-      problem: `sends ${split}: every destination of a split needs an integer weight from 0 to 100`,
-      rule: SUM_RULE,
-      fix: `give each destination an integer weight so they sum to 100${canaryHint(service)}`,
-    };
-  }
-  const sum = numbers.reduce((total, w) => total + w, 0);
-  if (sum !== 100) {
-    return { problem: `sends ${split}, ${sum}% in all`, rule: SUM_RULE, fix: `make the weights sum to 100${canaryHint(service)}` };
-  }
-  const allowed = options.allowedCanaryWeights;
-  const isAllowed = (w: number) => allowed.includes(w) || allowed.includes(100 - w);
-  if (numbers.length < 2 || numbers.every(isAllowed)) return undefined;
-  return {
-    problem: `sends ${split}, a step this stack does not allow`,
-    rule: `a canary moves in the allowed steps ${allowed.join(", ")}% (the other side takes the rest; option allowedCanaryWeights)`,
-    fix: `use one of the allowed steps${canaryHint(service)}`,
-  };
-}
+import { WEIGHTS_DEFAULTS, weightFindings } from "../lib/weightSplit";
 
 export const weights: ResourceValidationPolicy = {
   name: "weights",
@@ -83,15 +21,7 @@ export const weights: ResourceValidationPolicy = {
   },
   validateResource: (args, reportViolation) => {
     if (!isVirtualService(args.type)) return;
-    const props = knownData(args.props);
-    const routes = routesOf(props);
-    if (isUnknown(routes)) return;
     const options = optionsWithDefaults(args, WEIGHTS_DEFAULTS);
-    const service = switchyardServiceOf(props);
-    for (const route of routes) {
-      const finding = routeFinding(route, options, service);
-      if (finding === undefined) continue;
-      reportViolation(violationMessage({ resource: `${describeResource(args.type, props, args.name)} ${route.label}`, ...finding }));
-    }
+    for (const message of weightFindings(args.type, knownData(args.props), args.name, options)) reportViolation(message);
   },
 };

@@ -28,7 +28,11 @@ describe("the switchyard command line", () => {
     [["canary", "checkout", "101"], "got \"101\"; allowed: an integer percentage from 0 to 100"],
     [["canary", "checkout", "five"], "got \"five\"; allowed: an integer percentage from 0 to 100"],
     [["deploy", "checkout", "1.6.0", "--env", "NO_VALUE"], 'got "NO_VALUE"; allowed: NAME=VALUE'],
-    [["promote"], "missing required argument 'service'"],
+    [["promote"], "name at least one service, or pass --all for every service of the stack"],
+    [["rollback", "checkout", "--all"], "got --all and checkout; allowed: service names or --all, not both"],
+    [["canary", "--all"], "missing required argument"],
+    [["canary", "checkout"], 'the percentage (last argument) got "checkout"; allowed: an integer percentage from 0 to 100'],
+    [["promote", "checkout", "--lock-timeout", "soon"], 'got "soon"; allowed: a duration such as 0s, 30s, 5m or 1h'],
     [["scale", "checkout"], "unknown command 'scale'"],
   ])("refuses %j with exit code 2 before touching the stack", async (args, message) => {
     const result = await run(...args);
@@ -49,5 +53,17 @@ describe("the switchyard command line", () => {
     const result = await run("--json", "rollout", "checkout", "--steps", "0");
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout)).toEqual({ error: expect.stringContaining("--steps: got \"0\""), exitCode: 2 });
+  });
+});
+
+describe("durations on the command line", () => {
+  it.each([
+    ["0s", 0],
+    ["30s", 30_000],
+    ["5m", 300_000],
+    ["250ms", 250],
+  ])("--lock-timeout %s is %d ms", async (text, ms) => {
+    const { durationArgument } = await import("../../cli/context/arguments");
+    expect(durationArgument(text)).toBe(ms);
   });
 });

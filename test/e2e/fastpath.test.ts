@@ -49,7 +49,7 @@ describe("weight-only moves: API server first, then recorded", () => {
     const slow = await timedMove(["rollback", "checkout", "--yes", "--no-fast-path"], "100 0", async () => {
       const promote = await project.switchyard(["promote", "checkout", "--yes"]);
       expect(promote.status, promote.stderr).toBe(0);
-      expect(promote.stdout).toMatch(/checkout: 100% green at \+\d+\.\d\d s \(VirtualService \S+\/checkout\); recorded as update at \+\d+\.\d s/);
+      expect(promote.stdout).toMatch(/checkout: 100% green at \+\d+\.\d\d s \(VirtualService \S+\/checkout\); recorded as (update \d+|an update) at \+\d+\.\d s/);
     });
     expect(slow.result.stdout).not.toContain("at +");
     const promoted = await project.switchyard(["promote", "checkout", "--yes"]);
@@ -58,9 +58,12 @@ describe("weight-only moves: API server first, then recorded", () => {
     const fast = await timedMove(["--json", "rollback", "checkout", "--yes"], "100 0");
     expect(fast.result.status, fast.result.stderr).toBe(0);
     const output = JSON.parse(fast.result.stdout);
-    expect(output).toMatchObject({ applied: true, fastPath: true, virtualService: `${ns}/checkout`, changes: { update: 1 } });
+    expect(output).toMatchObject({ applied: true, fastPath: true, moves: [{ service: "checkout", virtualService: `${ns}/checkout`, split: "100% blue" }], changes: { update: 1 } });
+    const [recording] = JSON.parse((await project.pulumi(["stack", "history", "--json"])).stdout);
+    expect(new Date(output.recordedUpdate.startTime).getTime()).toBe(new Date(recording.startTime).getTime());
+    expect(recording.message).toMatch(/^checkout: roll back to blue \(1\.4\.2\)/);
     expect(output.safeAtSeconds).toBeLessThan(output.recordedAtSeconds);
-    expect(fast.result.stderr).toMatch(/checkout: 100% blue at \+\d+\.\d\d s \(VirtualService \S+\/checkout\); recorded as update at \+\d+\.\d s/);
+    expect(fast.result.stderr).toMatch(/checkout: 100% blue at \+\d+\.\d\d s \(VirtualService \S+\/checkout\); recorded as (update \d+|an update) at \+\d+\.\d s/);
     // One write on the cluster, the fast path's: the record's update applied the same fields with the same manager.
     expect(fast.versions).toHaveLength(1);
     expect(virtualService().metadata.resourceVersion).toBe(fast.versions[0]);
@@ -122,7 +125,7 @@ describe("weight-only moves: API server first, then recorded", () => {
     process.kill(holder.child.pid!, "SIGSTOP");
     let moved: string;
     try {
-      const promote = await project.switchyard(["promote", "checkout", "--yes"]);
+      const promote = await project.switchyard(["promote", "checkout", "--yes", "--lock-timeout", "0s"]);
       expect(promote.status, promote.stdout + promote.stderr).toBe(5);
       expect(promote.stderr).toMatch(/traffic moved at \+\d+\.\d\d s \(VirtualService \S+\/checkout: 100% green\), but the stack did not record it: pulumi up failed: [\s\S]*currently locked/);
       expect(promote.stderr).toContain("Pulumi.dev.yaml holds the new config (checkout: promote green");
@@ -130,6 +133,8 @@ describe("weight-only moves: API server first, then recorded", () => {
       expect(liveWeights(ns, "checkout")).toEqual({ blue: 0, green: 100 });
       expect(stackFile()).toMatch(/live: green/);
       moved = virtualService().metadata.resourceVersion;
+      const status = await project.switchyard(["status"]);
+      expect(status.stdout).toMatch(/^checkout .*\n\s+moved, not recorded: the cluster sends 0% blue, 100% green; the stack records the weights above/m);
     } finally {
       process.kill(holder.child.pid!, "SIGCONT");
     }
@@ -142,10 +147,89 @@ describe("weight-only moves: API server first, then recorded", () => {
     expect((await project.stackOutput("services")).checkout.live).toBe("green");
   });
 
+  it("a VirtualService that does not hold what the stack file says (changed outside switchyard) is left to pulumi up, which decides", async () => {
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 0, green: 100 });
+    kubectlIn(ns, "patch", "virtualservice", "checkout", "--type", "json", "-p", weightsPatch(50, 50));
+    const rollback = await project.switchyard(["rollback", "checkout", "--yes"]);
+    expect(rollback.status, rollback.stderr).toBe(0);
+    expect(rollback.stdout).toContain(`fast path not taken: VirtualService ${ns}/checkout does not hold what Pulumi.dev.yaml says (100% green)`);
+    expect(rollback.stdout).not.toMatch(/% blue at \+/);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 100, green: 0 });
+  });
+
+  it("the apply is conditional on the VirtualService it read: a move made in between (another operator's) is not overwritten", async () => {
+    const { connect, MovedMeanwhileError } = await import("../../cli/fastpath/cluster");
+    const cluster = await connect({ kubeconfig: kubeconfigPath(TEST_CLUSTER), projectDir: project.dir });
+    try {
+      const read = await cluster.virtualService(ns, "checkout");
+      kubectlIn(ns, "annotate", "virtualservice", "checkout", "example.com/touched=now");
+      const object = { ...virtualService(), metadata: { name: "checkout", namespace: ns, labels: {}, annotations: {} } };
+      await expect(cluster.applyVirtualService(object, read.resourceVersion)).rejects.toThrow(MovedMeanwhileError);
+      expect(getJson(ns, "virtualservice", "checkout").metadata.annotations["example.com/touched"]).toBe("now");
+    } finally {
+      cluster.close();
+      kubectlIn(ns, "annotate", "virtualservice", "checkout", "example.com/touched-");
+    }
+  });
+
+  it("a rollback while a deploy's pulumi up runs: traffic moves at once, the record waits for that update, then cluster and stack file agree", async () => {
+    expect((await project.switchyard(["promote", "checkout", "--yes"])).status).toBe(0);
+    const deploy = project.switchyardAsync(["--json", "deploy", "catalog", "2.1.0", "--yes"]);
+    const locks = project.file(".switchyard/state/.pulumi/locks");
+    await vi.waitFor(() => expect(lockFiles(locks).length).toBeGreaterThan(0), { timeout: 60_000, interval: 50 });
+    // Hold the deploy's update mid-way, so the rollback surely meets it.
+    const holder = JSON.parse(fs.readFileSync(path.join(locks, lockFiles(locks)[0]!), "utf8")).pid as number;
+    process.kill(holder, "SIGSTOP");
+    const rollback = project.switchyardAsync(["--json", "rollback", "checkout", "--yes"]);
+    try {
+      await vi.waitFor(() => expect(rollback.stderrSoFar()).toMatch(/an update of stack dev is running \(\S+@\S+, pid \d+, since \S+\): traffic is already safe; waiting up to 300 s/), {
+        timeout: 60_000,
+        interval: 100,
+      });
+      expect(rollback.stderrSoFar()).toMatch(/checkout: 100% blue at \+\d+\.\d\d s/);
+      expect(liveWeights(ns, "checkout")).toEqual({ blue: 100, green: 0 });
+    } finally {
+      process.kill(holder, "SIGCONT");
+    }
+    const [deployed, rolledBack] = await Promise.all([deploy.done, rollback.done]);
+    expect(deployed.status, deployed.stderr).toBe(0);
+    expect(rolledBack.status, rolledBack.stderr).toBe(0);
+    expect(rolledBack.stderr).toMatch(/checkout: 100% blue at \+\d+\.\d\d s \(VirtualService \S+\/checkout\); recorded as (update \d+|an update) at/);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 100, green: 0 });
+    expect(stackFile()).toMatch(/checkout:[\s\S]*live: blue/);
+    expect(stackFile()).toMatch(/catalog:[\s\S]*green:\s+version: 2\.1\.0/);
+    expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
+  });
+
+  it("several services move in one command: parallel applies, one record; rollback --all takes every service that has somewhere to go back to", async () => {
+    const uids = deploymentUids(ns);
+    const promote = await project.switchyard(["--json", "promote", "checkout", "catalog", "--yes"]);
+    expect(promote.status, promote.stderr).toBe(0);
+    const promoted = JSON.parse(promote.stdout);
+    expect(promoted.moves.map((move: { service: string; split: string }) => `${move.service} ${move.split}`)).toEqual(["checkout 100% green", "catalog 100% green"]);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 0, green: 100 });
+    expect(liveWeights(ns, "catalog")).toEqual({ blue: 0, green: 100 });
+
+    const updates = async () => JSON.parse((await project.pulumi(["stack", "history", "--json"])).stdout) as { message: string; startTime: string }[];
+    const [newestBefore] = await updates();
+    const rollback = await project.switchyard(["--json", "rollback", "--all", "--yes"]);
+    expect(rollback.status, rollback.stderr).toBe(0);
+    const rolledBack = JSON.parse(rollback.stdout);
+    expect(rolledBack.moves.map((move: { service: string }) => move.service).sort()).toEqual(["catalog", "checkout"]);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 100, green: 0 });
+    expect(liveWeights(ns, "catalog")).toEqual({ blue: 100, green: 0 });
+    const history = await updates();
+    // One update recorded both moves: the newest update before the command is now the second newest.
+    expect(history[1]!.startTime).toBe(newestBefore!.startTime);
+    expect(history[0]!.message).toMatch(/^catalog: roll back to blue \(2\.0\.1\); checkout: roll back to blue \(1\.4\.2\)|^checkout: roll back to blue \(1\.4\.2\); catalog: roll back to blue \(2\.0\.1\)/);
+    expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
+    expect(deploymentUids(ns)).toEqual(uids);
+  });
+
   it("the VirtualService deleted behind Pulumi's back: exit 1, nothing applied or written, the message names it", async () => {
     const before = stackFile();
     kubectlIn(ns, "delete", "virtualservice", "checkout");
-    const refused = await project.switchyard(["rollback", "checkout", "--yes"]);
+    const refused = await project.switchyard(["promote", "checkout", "--yes"]);
     expect(refused.status, refused.stderr).toBe(1);
     expect(refused.stderr).toMatch(/VirtualService \S+\/checkout does not exist on the API server .*traffic was not moved.*--no-fast-path/);
     expect(stackFile()).toBe(before);
@@ -191,6 +275,14 @@ describe("weight-only moves: API server first, then recorded", () => {
 
 function templateVersion(version: string): string {
   return JSON.stringify({ spec: { template: { metadata: { labels: { "app.kubernetes.io/version": version } } } } });
+}
+
+/** A JSON patch of the weighted route's two weights (blue, green), as someone editing the object by hand would make. */
+function weightsPatch(blue: number, green: number): string {
+  return JSON.stringify([
+    { op: "replace", path: "/spec/http/2/route/0/weight", value: blue },
+    { op: "replace", path: "/spec/http/2/route/1/weight", value: green },
+  ]);
 }
 
 function lockFiles(dir: string): string[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { knownData, path, stringMap, UNKNOWN } from "../../policy/lib/knownValues";
+import { path, stringMap, UNKNOWN } from "../../policy/lib/data";
+import { knownData } from "../../policy/lib/knownValues";
 import { UNKNOWN_DURING_PREVIEW } from "./helpers/fixtures";
 import { unknownCheckingProxy } from "./helpers/policySdk";
 

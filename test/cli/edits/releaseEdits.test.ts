@@ -26,7 +26,7 @@ describe("deploy puts a version into the idle color without moving traffic", () 
   it("writes the version into the color that is not live and keeps the weights", () => {
     const config = current();
     const checked = after(config, deployEdit(checkout(config), "1.6.0", { schema: ">=13 <15" }));
-    expect(checked.edit.summary).toBe("checkout: deploy 1.6.0 to green");
+    expect(checked.summary).toBe("checkout: deploy 1.6.0 to green");
     expect(checked.diff).toEqual(["checkout: traffic unchanged (blue 100, green 0)", "checkout: green 1.5.0 -> 1.6.0"]);
   });
 
@@ -114,7 +114,7 @@ describe("canary, promote and rollback", () => {
   it("a canary moves only the weights", () => {
     const config = current();
     const checked = after(config, canaryEdit(checkout(config), 5));
-    expect(checked.edit.changes).toEqual([{ key: "services.checkout.canary", set: { type: "int", value: 5 } }]);
+    expect(checked.changes).toEqual([{ key: "services.checkout.canary", set: { type: "int", value: 5 } }]);
     expect(checked.diff).toEqual(["checkout: blue 100 -> 95, green 0 -> 5"]);
   });
 
@@ -126,21 +126,21 @@ describe("canary, promote and rollback", () => {
   it("promote makes the other color live and ends the canary", () => {
     const config = current((service) => (service.canary = 50));
     const checked = after(config, promoteEdit(checkout(config)));
-    expect(checked.edit.summary).toBe("checkout: promote green (1.5.0)");
+    expect(checked.summary).toBe("checkout: promote green (1.5.0)");
     expect(checked.diff).toEqual(["checkout: blue 50 -> 0, green 50 -> 100"]);
   });
 
   it("rollback first stops a running canary", () => {
     const config = current((service) => (service.canary = 25));
     const checked = after(config, rollbackEdit(checkout(config)));
-    expect(checked.edit.summary).toBe("checkout: roll back the 25% canary on green");
+    expect(checked.summary).toBe("checkout: roll back the 25% canary on green");
     expect(checked.diff).toEqual(["checkout: blue 75 -> 100, green 25 -> 0"]);
   });
 
   it("rollback without a canary returns all traffic to the older, warm color", () => {
     const config = current((service) => (service.live = "green"));
     const checked = after(config, rollbackEdit(checkout(config)));
-    expect(checked.edit.summary).toBe("checkout: roll back to blue (1.4.2)");
+    expect(checked.summary).toBe("checkout: roll back to blue (1.4.2)");
     expect(checked.diff).toEqual(["checkout: blue 0 -> 100, green 100 -> 0"]);
   });
 

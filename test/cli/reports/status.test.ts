@@ -22,7 +22,7 @@ const outputs = {
 
 describe("the status of every service", () => {
   it("joins the recorded weights and versions with the pods the cluster runs", () => {
-    const statuses = serviceStatuses(outputs, { checkout: { blue: { ready: 2, desired: 2 }, green: { ready: 1, desired: 2 } } });
+    const statuses = serviceStatuses(outputs, { pods: { checkout: { blue: { ready: 2, desired: 2 }, green: { ready: 1, desired: 2 } } }, weights: { checkout: { blue: 95, green: 5 } } });
     expect(statuses).toEqual([
       { service: "catalog", live: "blue", canary: 0, colors: { blue: { version: "2.0.1", weight: 100 } } },
       {
@@ -38,11 +38,23 @@ describe("the status of every service", () => {
   });
 
   it("prints one row per service, saying when pods are unknown", () => {
-    const text = formatStatus(serviceStatuses(outputs, { checkout: { blue: { ready: 2, desired: 2 }, green: { ready: 1, desired: 2 } } }));
+    const text = formatStatus(serviceStatuses(outputs, { pods: { checkout: { blue: { ready: 2, desired: 2 }, green: { ready: 1, desired: 2 } } }, weights: { checkout: { blue: 95, green: 5 } } }));
     expect(text.split("\n")).toEqual([
       "service   live   blue                        green",
       "catalog   blue   2.0.1 100% pods unknown     -",
       "checkout  blue   1.4.2 95% 2/2 ready         1.5.0 5% 1/2 ready",
+    ]);
+  });
+
+  it("shows a service whose VirtualService holds other weights than the stack recorded as moved, not recorded", () => {
+    const statuses = serviceStatuses(outputs, { pods: {}, weights: { checkout: { blue: 100, green: 0 }, catalog: { blue: 100, green: 0 } } });
+    expect(statuses.find((status) => status.service === "checkout")!.movedNotRecorded).toEqual({ blue: 100, green: 0 });
+    expect(statuses.find((status) => status.service === "catalog")!.movedNotRecorded).toBeUndefined();
+    expect(formatStatus(statuses).split("\n")).toEqual([
+      "service   live   blue                        green",
+      "catalog   blue   2.0.1 100% pods unknown     -",
+      "checkout  blue   1.4.2 95% pods unknown      1.5.0 5% pods unknown",
+      "          moved, not recorded: the cluster sends 100% blue, 0% green; the stack records the weights above (pulumi up records the move)",
     ]);
   });
 });

@@ -1,0 +1,39 @@
+import * as os from "node:os";
+
+/** Who holds a stack lock, as `pulumi` reports it: `created by ann@laptop (pid 26385) at 2026-11-30T16:08:20Z`. */
+export interface LockHolder {
+  readonly user: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly since: string;
+}
+
+const HOLDER = /created by (\S+)@(\S+) \(pid (\d+)\) at (\S+)/g;
+
+/** The holders of the lock an update failed on; none when it did not fail on a lock. */
+export function lockHolders(pulumiSaid: string): LockHolder[] {
+  if (!/currently locked/.test(pulumiSaid)) return [];
+  return [...pulumiSaid.matchAll(HOLDER)].map(([, user, host, pid, since]) => ({ user: user!, host: host!, pid: Number(pid), since: since! }));
+}
+
+/**
+ * Whether an update may still be running under this lock: true unless its
+ * process was on this machine and is gone (killed, lost terminal), which
+ * leaves a lock nothing will release but `pulumi cancel`.
+ */
+export function mayBeRunning(holder: LockHolder, hostname = os.hostname(), alive = processAlive): boolean {
+  return holder.host !== hostname || alive(holder.pid);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export function describeHolder(holder: LockHolder): string {
+  return `${holder.user}@${holder.host}, pid ${holder.pid}, since ${holder.since}`;
+}

@@ -1,0 +1,82 @@
+import * as os from "node:os";
+import { describe, expect, it, vi } from "vitest";
+import { RecordFailedError } from "../../../cli/fastpath/errors";
+import { recordMove } from "../../../cli/fastpath/record";
+import { UpdateFailedError } from "../../../cli/pulumi/errors";
+import type { StackSession } from "../../../cli/pulumi/session";
+import type { CheckedEdit } from "../../../cli/edits/apply";
+
+const moved = [{ service: "checkout", object: "shop/checkout", split: "100% blue", safeAtSeconds: 0.21, resourceVersion: "8" }];
+const checked = { summary: "checkout: roll back to blue (1.4.2)", changes: [{ key: "services.checkout.live", set: { type: "string", value: "blue" } }] } as unknown as CheckedEdit;
+
+const lockedBy = (pid: number) =>
+  new UpdateFailedError(
+    "pulumi up failed: error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
+      `  file:///state/.pulumi/locks/organization/switchyard/dev/1.json: created by ann@${os.hostname()} (pid ${pid}) at 2026-11-30T16:08:20Z`,
+    false,
+  );
+
+/** A session whose `up` fails with each of `failures` in turn, then succeeds. */
+function session(failures: Error[]) {
+  const ups = vi.fn(async () => {
+    const failure = failures.shift();
+    if (failure !== undefined) throw failure;
+    return { version: 0, startTime: "2026-11-30T16:09:00.000Z", changes: { update: 1 } };
+  });
+  const fake = {
+    stackName: "dev",
+    stage: vi.fn(() => "/tmp/staged"),
+    commitStaged: vi.fn(),
+    discardStaged: vi.fn(),
+    up: ups,
+    upCommand: () => "pulumi up --stack dev",
+  };
+  return { session: fake as unknown as StackSession, ups, fake };
+}
+
+describe("recording a move that already reached the API server", () => {
+  it("writes the stack file, then records with pulumi up", async () => {
+    const { session: s, fake } = session([]);
+    const recheck = vi.fn(async () => {});
+    const result = await recordMove(s, checked, moved, { recheck, lockTimeoutMs: 0, onWaiting: vi.fn() });
+    expect(result.changes).toEqual({ update: 1 });
+    expect(fake.commitStaged).toHaveBeenCalledWith("/tmp/staged");
+    expect(recheck).not.toHaveBeenCalled();
+  });
+
+  it("waits for an update that holds the stack lock and still runs, checks the backend again, then records", async () => {
+    const { session: s, ups } = session([lockedBy(process.pid)]);
+    const recheck = vi.fn(async () => {});
+    const onWaiting = vi.fn();
+    await recordMove(s, checked, moved, { recheck, lockTimeoutMs: 60_000, onWaiting });
+    expect(ups).toHaveBeenCalledTimes(2);
+    expect(onWaiting).toHaveBeenCalledWith([{ user: "ann", host: os.hostname(), pid: process.pid, since: "2026-11-30T16:08:20Z" }]);
+    expect(recheck).toHaveBeenCalledTimes(1);
+  });
+
+  it("does not wait for a lock whose process is gone, nor past the timeout, nor after the backend turned out to be ahead", async () => {
+    const gone = 2 ** 22 + 12345;
+    await expect(recordMove(session([lockedBy(gone)]).session, checked, moved, { recheck: vi.fn(), lockTimeoutMs: 60_000, onWaiting: vi.fn() })).rejects.toThrow(RecordFailedError);
+    await expect(recordMove(session([lockedBy(process.pid)]).session, checked, moved, { recheck: vi.fn(), lockTimeoutMs: 0, onWaiting: vi.fn() })).rejects.toThrow(
+      /traffic moved at \+0\.21 s \(VirtualService shop\/checkout: 100% blue\), but the stack did not record it: pulumi up failed: [\s\S]*To record it, run: pulumi up --stack dev/,
+    );
+    const ahead = vi.fn(async () => {
+      throw new Error("the backend is ahead of this clone's Pulumi.dev.yaml");
+    });
+    await expect(recordMove(session([lockedBy(process.pid)]).session, checked, moved, { recheck: ahead, lockTimeoutMs: 60_000, onWaiting: vi.fn() })).rejects.toThrow(
+      /but the stack did not record it: the backend is ahead/,
+    );
+  });
+
+  it("stops waiting on Ctrl-C, saying traffic moved and what to run", async () => {
+    const interrupt = new AbortController();
+    const recording = recordMove(session([lockedBy(process.pid)]).session, checked, moved, {
+      recheck: vi.fn(),
+      lockTimeoutMs: 60_000,
+      onWaiting: () => interrupt.abort(),
+      signal: interrupt.signal,
+    });
+    await expect(recording).rejects.toThrow(RecordFailedError);
+    await expect(recording).rejects.toThrow(/traffic moved at \+0\.21 s[\s\S]*To record it, run: pulumi up --stack dev/);
+  });
+});
