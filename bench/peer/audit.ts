@@ -30,8 +30,8 @@ export const TOOL_ACTORS: readonly Actor[] = ["pulumi", "switchyard-cli", "argo-
 export function actorOf(userAgent: string | undefined): Actor {
   const program = (userAgent ?? "").split("/")[0]!.toLowerCase();
   if (program.includes("pulumi")) return "pulumi";
-  // The switchyard command's fast path writes through @kubernetes/client-node, which sends node-fetch's default user agent.
-  if (program === "switchyard" || program === "node-fetch") return "switchyard-cli";
+  // The switchyard command's fast path writes with plain HTTPS and names itself (cli/kube/api.ts).
+  if (program === "switchyard") return "switchyard-cli";
   if (program === "rollouts-controller") return "argo-controller";
   if (program === "kubectl-argo-rollouts") return "argo-plugin";
   if (program === "kubectl") return "kubectl";

@@ -6,7 +6,7 @@
  * measures something else, so the report says which it was.
  */
 
-const TAKEN = /\(VirtualService [^)]+\); recorded as update/;
+const TAKEN = /\(VirtualService [^)]+\); recorded as /;
 const NOT_TAKEN = /fast path not taken: ([^\n]*)/;
 
 export function fastPathNote(output: string): string {

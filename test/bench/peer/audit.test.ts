@@ -21,7 +21,7 @@ describe("actorOf", () => {
     expect(actorOf("kubectl/v0.0.0 (linux/amd64) kubernetes/$Format")).toBe("kubectl");
     expect(actorOf(KCM)).toBe("kube-controller-manager");
     expect(actorOf("kwok-controller/v0.8.0 (linux/amd64)")).toBe("kwok");
-    expect(actorOf("node-fetch/1.0 (+https://github.com/bitinn/node-fetch)")).toBe("switchyard-cli");
+    expect(actorOf("switchyard")).toBe("switchyard-cli");
     expect(actorOf(undefined)).toBe("other");
   });
 });

@@ -5,6 +5,7 @@ describe("fastPathNote", () => {
   it("reads a move made first and recorded after as taken", () => {
     const output = "svc-001: 100% blue at +0.09 s (VirtualService peer/svc-001); recording it with pulumi up\nsvc-001: 100% blue at +0.09 s (VirtualService peer/svc-001); recorded as update at +6.8 s\n";
     expect(fastPathNote(output)).toBe("taken");
+    expect(fastPathNote("svc-002: 100% blue at +0.31 s (VirtualService peer/svc-002); recorded as an update at +7.0 s\n")).toBe("taken");
   });
 
   it("gives the command's reason when it took the plain path", () => {
