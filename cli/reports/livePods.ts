@@ -11,6 +11,15 @@ export interface ColorPods {
 
 export type LivePods = Record<string, Partial<Record<Color, ColorPods>>>;
 
+/** The cluster of the stack's `kubernetes:kubeconfig`: a path relative to the project, the file's content, or (unset) the usual default. */
+export function stackKubeConfig(kubeconfig: string | undefined, projectDir: string): KubeConfig {
+  const config = new KubeConfig();
+  if (kubeconfig === undefined) config.loadFromDefault();
+  else if (kubeconfig.includes("\n")) config.loadFromString(kubeconfig);
+  else config.loadFromFile(path.resolve(projectDir, kubeconfig));
+  return config;
+}
+
 /**
  * Reads the switchyard Deployments of a namespace from the cluster the stack
  * deploys to. `kubeconfig` is the stack's `kubernetes:kubeconfig` (a path,
@@ -18,11 +27,7 @@ export type LivePods = Record<string, Partial<Record<Color, ColorPods>>>;
  * (`KUBECONFIG`, `~/.kube/config`) applies, as for the provider.
  */
 export async function readLivePods(kubeconfig: string | undefined, projectDir: string, namespace: string): Promise<LivePods> {
-  const config = new KubeConfig();
-  if (kubeconfig === undefined) config.loadFromDefault();
-  else if (kubeconfig.includes("\n")) config.loadFromString(kubeconfig);
-  else config.loadFromFile(path.resolve(projectDir, kubeconfig));
-  const apps = config.makeApiClient(AppsV1Api);
+  const apps = stackKubeConfig(kubeconfig, projectDir).makeApiClient(AppsV1Api);
   const list = await apps.listNamespacedDeployment({ namespace, labelSelector: LABELS.color });
   const pods: LivePods = {};
   for (const deployment of list.items) {
