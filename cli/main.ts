@@ -157,6 +157,16 @@ function buildProgram(run: (command: (context: CommandContext) => Promise<number
     .argument("<service>")
     .action((service: string) => run((context) => showHistory(context, service)));
 
+  program
+    .command("dashboard")
+    .description("a local, read-only web page of services, traffic, pods, history and rollouts, updated live; opens nothing, Ctrl-C stops it")
+    .option("--port <port>", "port to listen on (0: any free port)", "7400")
+    .option("--host <address>", "address to listen on; other than loopback only with --allow-remote", "127.0.0.1")
+    .option("--allow-remote", "allow --host to be an address other machines can reach (the page has no login)", false)
+    .action((options: import("./commands/dashboard").DashboardOptions) =>
+      run(async (context) => (await import("./commands/dashboard")).runDashboard(context, options)),
+    );
+
   return program;
 }
 
