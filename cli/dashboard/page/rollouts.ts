@@ -12,6 +12,15 @@ interface Query {
   readonly threshold?: { readonly value: number; readonly kind: "at most" | "at least" };
 }
 
+const STATE_BADGE: Readonly<Record<RolloutAnalysis["state"], string>> = {
+  running: "moved",
+  promoted: "ok",
+  "rolled-back": "fail",
+  halted: "moved",
+  superseded: "moved",
+  interrupted: "moved",
+};
+
 const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
 
 function queriesOf(rollout: RolloutAnalysis): Query[] {
@@ -39,7 +48,7 @@ export function rolloutPanel(rollout: RolloutAnalysis, charts: PendingChart[]): 
       `${rollout.service}: `,
       colorLabel(rollout.canaryColor),
       ` ${rollout.version}, started ${rollout.startedAt.slice(0, 19).replace("T", " ")} UTC: `,
-      h("span", { class: rollout.state === "rolled-back" ? "badge fail" : "badge moved" }, finished),
+      h("span", { class: `badge ${STATE_BADGE[rollout.state]}` }, finished),
     ),
     rollout.reason && h("p", {}, rollout.reason),
     h("p", { class: "muted" }, `${Math.round(rollout.intervalMs / 1000)} s per step, judged over ${rollout.thresholds.window}`),
