@@ -63,7 +63,10 @@ export async function runRolloutCommand(context: CommandContext, name: string, o
     { steps, intervalMs, startCanary: service.canary, thresholds: analysis },
     { ...rolloutActions(context, session, { name, analysis, target, expected: releaseState(service) }), judged: (step) => recorder.judged(step) },
     context.interrupts.signal,
-  );
+  ).catch((error: unknown) => {
+    recorder.failed(error);
+    throw error;
+  });
   recorder.finished(outcome);
   return report(reporter, name, outcome);
 }

@@ -40,8 +40,8 @@ const recordSchema = z.object({
   intervalMs: z.number(),
   thresholds: thresholdsSchema,
   startedAt: z.string(),
-  /** `running` until the rollout ends, then its outcome's kind. */
-  state: z.enum(["running", "promoted", "rolled-back", "halted", "superseded", "interrupted"]),
+  /** `running` until the rollout ends, then its outcome's kind, or `failed` when the command itself failed (the reason says how). */
+  state: z.enum(["running", "promoted", "rolled-back", "halted", "superseded", "interrupted", "failed"]),
   reason: z.string().optional(),
   finishedAt: z.string().optional(),
   /** One per judged interval, oldest first. */
@@ -92,6 +92,13 @@ export class AnalysisRecorder {
   finished(outcome: RolloutOutcome): void {
     const reason = "reason" in outcome ? { reason: outcome.reason } : {};
     this.record = { ...this.record, state: outcome.kind, ...reason, finishedAt: this.now().toISOString() };
+    this.write();
+  }
+
+  /** The command failed before the rollout reached an outcome (an update or Prometheus threw). */
+  failed(error: unknown): void {
+    const reason = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    this.record = { ...this.record, state: "failed", reason, finishedAt: this.now().toISOString() };
     this.write();
   }
 

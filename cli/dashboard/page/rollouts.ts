@@ -19,6 +19,7 @@ const STATE_BADGE: Readonly<Record<RolloutAnalysis["state"], string>> = {
   halted: "moved",
   superseded: "moved",
   interrupted: "moved",
+  failed: "fail",
 };
 
 const percent = (value: number) => `${(value * 100).toFixed(2)}%`;

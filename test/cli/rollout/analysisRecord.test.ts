@@ -42,6 +42,12 @@ describe("a rollout's figures, written beside the stack for the dashboard", () =
     expect(records[0]!.points[1]).toMatchObject({ canary: 50, requests: 900, errorRate: null, latencySeconds: null });
   });
 
+  it("marks a rollout whose command failed as failed, with the first line of the error", () => {
+    const dir = projectDir();
+    new AnalysisRecorder(dir, start, () => {}).failed(new Error("pulumi up failed: the stack is locked\nmore"));
+    expect(readRolloutAnalyses(dir, "dev").records[0]).toMatchObject({ state: "failed", reason: "pulumi up failed: the stack is locked" });
+  });
+
   it("keeps a step Prometheus could not be asked about as a point without figures", () => {
     const dir = projectDir();
     new AnalysisRecorder(dir, start, () => {}).judged({ canary: 5, verdict: { kind: "inconclusive", reason: "Prometheus at x is unreachable" } });
