@@ -74,6 +74,8 @@ async function main(): Promise<void> {
         { op: "replace", path: "/spec/http/2/route/0/weight", value: 100 - canary },
         { op: "replace", path: "/spec/http/2/route/1/weight", value: canary },
       ]);
+      // At a random point of the dashboard's read cycle: moving right after an event would always land just after a read.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 1000));
       kubectl(CLUSTER, ["-n", "bench-dashboard", "patch", "virtualservice", "svc-001", "--type=json", "-p", patch]);
       const applied = Date.now();
       const seen = await waitFor(() => events.find((event) => event.at >= applied - 50 && event.data.includes(`"weights":{"blue":${100 - canary},"green":${canary}}`)));

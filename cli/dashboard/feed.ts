@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { CurrentConfig, StackSession } from "../pulumi/session";
 import { stackUpdates } from "../reports/history";
 import { readLivePods } from "../reports/livePods";
@@ -25,6 +27,8 @@ type Listener = (json: string) => void;
  */
 export class DashboardFeed {
   private current?: CurrentConfig;
+  /** What the last read of the stack saw: the stack file's size and time, and the latest update's version and result. */
+  private seen: { stackFile?: string; update?: string | undefined } = {};
   private sources: { -readonly [K in keyof DashboardSources]: DashboardSources[K] };
   private json = "";
   private shownKey = "";
@@ -81,14 +85,27 @@ export class DashboardFeed {
     tick();
   }
 
+  /**
+   * Each `pulumi` read costs a process start, so each tick asks only for the
+   * stack's latest update, and reads the outputs and the history again only
+   * when that changed; the config only when the stack file did.
+   */
   private async readStack(): Promise<void> {
+    const stackFile = fileStamp(path.join(this.session.projectDir, `Pulumi.${this.session.stackName}.yaml`));
+    const configChanged = stackFile !== this.seen.stackFile || !this.sources.config.ok;
+    const latest = await reading(this.session.recentUpdates(1));
+    const update = latest.ok ? JSON.stringify(latest.value.map(({ version, result }) => [version, result])) : undefined;
+    const stackChanged = update === undefined || update !== this.seen.update || !this.sources.outputs.ok || !this.sources.history.ok;
     const [config, outputs, history] = await Promise.all([
-      reading(this.session.readConfig()),
-      reading(this.session.servicesOutput()),
-      reading(this.session.history().then(stackUpdates)),
+      configChanged ? reading(this.session.readConfig()) : undefined,
+      stackChanged ? reading(this.session.servicesOutput()) : undefined,
+      stackChanged ? reading(this.session.history().then(stackUpdates)) : undefined,
     ]);
-    if (config.ok) this.current = config.value;
-    Object.assign(this.sources, { config: config.ok ? { ok: true, value: config.value.config } : config, outputs, history });
+    this.seen = { stackFile, update };
+    if (config?.ok) this.current = config.value;
+    if (config !== undefined) this.sources.config = config.ok ? { ok: true, value: config.value.config } : config;
+    if (outputs !== undefined) this.sources.outputs = outputs;
+    if (history !== undefined) this.sources.history = history;
   }
 
   private async readLive(): Promise<void> {
@@ -126,6 +143,15 @@ export class DashboardFeed {
     if (key === this.shownKey) return;
     this.shownKey = key;
     for (const listener of this.listeners) listener(this.json);
+  }
+}
+
+function fileStamp(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return "absent";
   }
 }
 

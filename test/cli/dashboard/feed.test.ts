@@ -16,16 +16,24 @@ function session(options: { renderMode: boolean; failHistory?: string }) {
   dirs.push(projectDir);
   const state = {
     reads: 0,
+    outputReads: 0,
+    latestVersion: 1,
     outputs: { checkout: { live: "blue", canary: 0, weights: { blue: 100, green: 0 }, versions: { blue: "1.4.2", green: "1.5.0" }, images: {}, replicas: {} } } as Record<string, any>,
   };
   const fake = {
     stackName: "dev",
     projectDir,
     readConfig: async () => {
-      state.reads += 1;
       return { config: parsed(), context: { secretKeys: [], renderMode: options.renderMode }, raw: {}, values: {} };
     },
-    servicesOutput: async () => state.outputs,
+    servicesOutput: async () => {
+      state.outputReads += 1;
+      return state.outputs;
+    },
+    recentUpdates: async () => {
+      state.reads += 1;
+      return [{ version: state.latestVersion, result: "succeeded" }];
+    },
     history: async () => {
       if (options.failHistory !== undefined) throw new Error(options.failHistory);
       return [];
@@ -58,16 +66,19 @@ describe("the dashboard's feed: every source read on its own clock, subscribers 
     expect(view.services[0]!.history).toEqual({ unavailable: "cannot use the backend file:///x: permission denied" });
   });
 
-  it("reads again on its clock and tells subscribers only when what it read changed", async () => {
+  it("asks for the latest update on its clock, reads the outputs again only after a new one, and tells subscribers only of changes", async () => {
     const { session: stack, state } = session({ renderMode: true });
     const feed = new DashboardFeed(stack, FAST);
     await feed.start();
     const told: DashboardView[] = [];
     feed.subscribe((json) => told.push(JSON.parse(json)));
     await expect.poll(() => state.reads).toBeGreaterThan(3);
+    expect(state.outputReads).toBe(1);
     expect(told).toEqual([]);
     state.outputs = { checkout: { ...state.outputs.checkout, canary: 25, weights: { blue: 75, green: 25 } } };
+    state.latestVersion = 2;
     await expect.poll(() => told.length).toBe(1);
+    expect(state.outputReads).toBe(2);
     feed.stop();
     expect(told[0]!.services[0]).toMatchObject({ canary: 25, traffic: { value: { weights: { blue: 75, green: 25 } } } });
   });
