@@ -6,6 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PROJECT_ROOT } from "../../dev/lib/toolchain";
 import { launchChromium } from "./helpers/browser";
+import { textContrasts } from "./helpers/contrast";
 import { kubectlIn, Watch } from "./helpers/cluster";
 import { MetricsSource } from "./helpers/metricsSource";
 import { freePort, PrometheusServer } from "./helpers/prometheus";
@@ -184,6 +185,14 @@ describe("switchyard dashboard: a live page of services, traffic, pods, history 
     await expect.poll(() => card("checkout").locator("[data-live]").innerText(), { timeout: 20_000 }).toBe("live: green");
     await panel.scrollIntoViewIfNeeded();
     await shoot("rollout.png");
+  });
+
+  it("has text contrast of at least WCAG AA everywhere, services and rollout shown", async () => {
+    // The test's code is transpiled with esbuild's keepNames, whose helper the page does not have.
+    await page.evaluate("globalThis.__name = (fn) => fn");
+    const contrasts = await page.evaluate(textContrasts);
+    expect(contrasts.length).toBeGreaterThan(50);
+    expect(contrasts.filter((item) => item.ratio < item.required)).toEqual([]);
   });
 
   it("is usable on a narrow window: nothing wider than the screen, every part still there", async () => {

@@ -23,12 +23,12 @@ function source(): ViewSource & { set(json: string): void } {
 }
 
 /** A raw request, so the Host header can be anything. */
-function request(url: string, options: { method?: string; host?: string } = {}): Promise<{ status: number; body: string; type: string }> {
+function request(url: string, options: { method?: string; host?: string } = {}): Promise<{ status: number; body: string; type: string; csp: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? "GET", headers: options.host === undefined ? {} : { host: options.host } }, (res) => {
       let body = "";
       res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, body, type: String(res.headers["content-type"]) }));
+      res.on("end", () => resolve({ status: res.statusCode!, body, type: String(res.headers["content-type"]), csp: String(res.headers["content-security-policy"]) }));
     });
     req.on("error", reject);
     req.end();
@@ -50,7 +50,8 @@ describe("the dashboard's server", () => {
   it("serves the page, its bundle and the view, on loopback, and prints its URL", async () => {
     const server = await start();
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(await request(server.url)).toMatchObject({ status: 200, body: assets.html });
+    // Scripts, styles and data only from the dashboard itself: the page works offline and loads nothing else.
+    expect(await request(server.url)).toMatchObject({ status: 200, body: assets.html, csp: "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:" });
     expect(await request(`${server.url}assets/main.js`)).toMatchObject({ status: 200, body: assets.script, type: "text/javascript; charset=utf-8" });
     expect(await request(`${server.url}assets/main.css`)).toMatchObject({ status: 200, type: "text/css; charset=utf-8" });
     expect(await request(`${server.url}api/view`)).toMatchObject({ status: 200, body: '{"n":1}' });
