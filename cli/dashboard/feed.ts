@@ -94,7 +94,8 @@ export class DashboardFeed {
     const stackFile = fileStamp(path.join(this.session.projectDir, `Pulumi.${this.session.stackName}.yaml`));
     const configChanged = stackFile !== this.seen.stackFile || !this.sources.config.ok;
     const latest = await reading(this.session.recentUpdates(1));
-    const update = latest.ok ? JSON.stringify(latest.value.map(({ version, result }) => [version, result])) : undefined;
+    // A file backend numbers every update 0: its start time, kind, result and message tell one from the next.
+    const update = latest.ok ? JSON.stringify(latest.value.map(({ version, startTime, kind, result, message }) => [version, startTime, kind, result, message])) : undefined;
     const stackChanged = update === undefined || update !== this.seen.update || !this.sources.outputs.ok || !this.sources.history.ok;
     const [config, outputs, history] = await Promise.all([
       configChanged ? reading(this.session.readConfig()) : undefined,

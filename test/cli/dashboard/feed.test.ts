@@ -17,7 +17,7 @@ function session(options: { renderMode: boolean; failHistory?: string }) {
   const state = {
     reads: 0,
     outputReads: 0,
-    latestVersion: 1,
+    latestStart: "2026-11-30T10:00:00.000Z",
     outputs: { checkout: { live: "blue", canary: 0, weights: { blue: 100, green: 0 }, versions: { blue: "1.4.2", green: "1.5.0" }, images: {}, replicas: {} } } as Record<string, any>,
   };
   const fake = {
@@ -32,7 +32,8 @@ function session(options: { renderMode: boolean; failHistory?: string }) {
     },
     recentUpdates: async () => {
       state.reads += 1;
-      return [{ version: state.latestVersion, result: "succeeded" }];
+      // As a file backend reports them: every update is version 0.
+      return [{ version: 0, kind: "update", result: "succeeded", message: "", startTime: state.latestStart }];
     },
     history: async () => {
       if (options.failHistory !== undefined) throw new Error(options.failHistory);
@@ -76,7 +77,7 @@ describe("the dashboard's feed: every source read on its own clock, subscribers 
     expect(state.outputReads).toBe(1);
     expect(told).toEqual([]);
     state.outputs = { checkout: { ...state.outputs.checkout, canary: 25, weights: { blue: 75, green: 25 } } };
-    state.latestVersion = 2;
+    state.latestStart = "2026-11-30T10:01:00.000Z";
     await expect.poll(() => told.length).toBe(1);
     expect(state.outputReads).toBe(2);
     feed.stop();
