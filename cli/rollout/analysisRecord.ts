@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
 import type { RolloutOutcome, StepRecord } from "./run";
@@ -40,6 +41,9 @@ const recordSchema = z.object({
   intervalMs: z.number(),
   thresholds: thresholdsSchema,
   startedAt: z.string(),
+  /** The rollout's process, so a reader can tell a running rollout from one that was killed. */
+  pid: z.number().optional(),
+  host: z.string().optional(),
   /** `running` until the rollout ends, then its outcome's kind, or `failed` when the command itself failed (the reason says how). */
   state: z.enum(["running", "promoted", "rolled-back", "halted", "superseded", "interrupted", "failed"]),
   reason: z.string().optional(),
@@ -61,11 +65,11 @@ export class AnalysisRecorder {
 
   constructor(
     private readonly projectDir: string,
-    start: Omit<RolloutAnalysis, "state" | "points" | "startedAt">,
+    start: Omit<RolloutAnalysis, "state" | "points" | "startedAt" | "pid" | "host">,
     private readonly warn: (line: string) => void,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.record = { ...start, startedAt: this.now().toISOString(), state: "running", points: [] };
+    this.record = { ...start, startedAt: this.now().toISOString(), pid: process.pid, host: os.hostname(), state: "running", points: [] };
     this.write();
   }
 
@@ -126,11 +130,27 @@ export function readRolloutAnalyses(projectDir: string, stack: string): { readon
     const file = path.join(dir, name);
     try {
       const parsed = recordSchema.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
-      if (parsed.success) records.push(parsed.data);
+      if (parsed.success) records.push(unlessGone(parsed.data));
       else problems.push(`${file}: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`);
     } catch (error) {
       problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   return { records, problems };
+}
+
+/** A record still `running` whose process on this machine is gone (killed) is shown as failed, with why. */
+function unlessGone(record: RolloutAnalysis): RolloutAnalysis {
+  if (record.state !== "running" || record.pid === undefined || record.host !== os.hostname() || isAlive(record.pid)) return record;
+  return { ...record, state: "failed", reason: `the rollout's process (pid ${record.pid}) ended without recording an outcome (killed?)` };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -46,6 +47,16 @@ describe("a rollout's figures, written beside the stack for the dashboard", () =
     const dir = projectDir();
     new AnalysisRecorder(dir, start, () => {}).failed(new Error("pulumi up failed: the stack is locked\nmore"));
     expect(readRolloutAnalyses(dir, "dev").records[0]).toMatchObject({ state: "failed", reason: "pulumi up failed: the stack is locked" });
+  });
+
+  it("shows a rollout whose process is gone without an outcome as failed", () => {
+    const dir = projectDir();
+    new AnalysisRecorder(dir, start, () => {});
+    const file = path.join(dir, ".switchyard", "rollouts", "dev", "checkout.json");
+    expect(readRolloutAnalyses(dir, "dev").records[0]!.state).toBe("running");
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, "utf8")), pid: Number(gone.stdout) }));
+    expect(readRolloutAnalyses(dir, "dev").records[0]).toMatchObject({ state: "failed", reason: `the rollout's process (pid ${gone.stdout}) ended without recording an outcome (killed?)` });
   });
 
   it("keeps a step Prometheus could not be asked about as a point without figures", () => {
