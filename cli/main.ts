@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { PROJECT_ROOT } from "../dev/lib/toolchain";
 import { canaryArguments, durationArgument, envAssignment, serviceSelection } from "./context/arguments";
 import { EXIT } from "./context/errors";
+import { PACKAGE_ROOT } from "./context/packageRoot";
 import { RecordFailedError } from "./fastpath/errors";
 import type { CommandContext, GlobalOptions } from "./context/options";
 import { createReporter } from "./context/output";
@@ -26,12 +26,12 @@ import type { PolicyCheck, StackSession } from "./pulumi/session";
 function defaultProjectDir(): string {
   for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-    if (path.dirname(dir) === dir) return PROJECT_ROOT;
+    if (path.dirname(dir) === dir) return PACKAGE_ROOT;
   }
 }
 
 /** The package's own policy pack, which every preview and update runs. */
-const POLICY_PACK = path.join(PROJECT_ROOT, "policy");
+const POLICY_PACK = path.join(PACKAGE_ROOT, "policy");
 
 /** The stack's policy config: the project's `policy/config.<stack>.json`, else the package's, else the pack's defaults. */
 function policyCheck(options: GlobalOptions): PolicyCheck {
@@ -182,6 +182,16 @@ function buildProgram(run: Run): Command {
     .description("the service's versions and weights over time, from the stack history")
     .argument("<service>")
     .action((service: string) => run(async (context) => (await import("./commands/history")).showHistory(context, service)));
+
+  program
+    .command("dashboard")
+    .description("a local, read-only web page of services, traffic, pods, history and rollouts, updated live; opens nothing, Ctrl-C stops it")
+    .option("--port <port>", "port to listen on (0: any free port)", "7400")
+    .option("--host <address>", "address to listen on; other than loopback only with --allow-remote", "127.0.0.1")
+    .option("--allow-remote", "allow --host to be an address other machines can reach (the page has no login)", false)
+    .action((options: import("./commands/dashboard").DashboardOptions) =>
+      run(async (context) => (await import("./commands/dashboard")).runDashboard(context, options)),
+    );
 
   return program;
 }
