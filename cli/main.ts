@@ -40,20 +40,29 @@ function policyCheck(options: GlobalOptions): PolicyCheck {
   return { packDir: POLICY_PACK, ...(configFile === undefined ? {} : { configFile }) };
 }
 
-/** The sandbox for its own dev stack when the user has no Pulumi setup of their own; the operator's Pulumi otherwise. */
-async function pulumiFor(options: GlobalOptions): Promise<PulumiEnvironment> {
+/**
+ * The operator's own Pulumi, checked without starting it (the CLI exists, the
+ * stack's secrets provider has what it needs); undefined when the sandbox
+ * serves this stack, whose CLI and passphrase are its own.
+ */
+async function operatorPulumi(options: GlobalOptions): Promise<PulumiEnvironment | undefined> {
   const { choosePulumi, operatorEnvironment } = await import("./pulumi/operator");
   const choice = choosePulumi({ stack: options.stack, projectDir: options.cwd, env: process.env, ...(options.pulumi === undefined ? {} : { pulumiFlag: options.pulumi }) });
-  if (choice.kind === "sandbox") {
-    const { installKubernetesProvider, pulumiEnvironment } = await import("../dev/lib/environment");
-    const sandbox = pulumiEnvironment({ projectDir: options.cwd });
-    installKubernetesProvider(sandbox);
-    return sandbox;
-  }
+  if (choice.kind === "sandbox") return undefined;
   const environment = operatorEnvironment(options.cwd, options.pulumi);
   const { requireSecretsProvider } = await import("./pulumi/secrets");
   requireSecretsProvider(path.join(options.cwd, `Pulumi.${options.stack}.yaml`), options.stack, environment.env);
   return environment;
+}
+
+/** The sandbox for its own dev stack when the user has no Pulumi setup of their own; the operator's Pulumi otherwise. */
+async function pulumiFor(options: GlobalOptions): Promise<PulumiEnvironment> {
+  const operator = await operatorPulumi(options);
+  if (operator !== undefined) return operator;
+  const { installKubernetesProvider, pulumiEnvironment } = await import("../dev/lib/environment");
+  const sandbox = pulumiEnvironment({ projectDir: options.cwd });
+  installKubernetesProvider(sandbox);
+  return sandbox;
 }
 
 async function openStack(options: GlobalOptions, policy: PolicyCheck): Promise<StackSession> {
@@ -207,7 +216,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     const stopListening = interrupts.listen((signal) => reporter.line(`\n${signal}: stopping gracefully; pulumi finishes or cancels what it is doing`));
     const policy = policyCheck(global);
     try {
-      exitCode = await command({ options: global, reporter, interrupts, policy, openStack: () => openStack(global, policy) });
+      exitCode = await command({
+        options: global,
+        reporter,
+        interrupts,
+        policy,
+        checkPulumi: async () => void (await operatorPulumi(global)),
+        openStack: () => openStack(global, policy),
+      });
     } catch (error) {
       // Traffic that moved without a record outranks the interruption: exit 5 tells a script what is left to do.
       exitCode = reporter.failure(error, error instanceof RecordFailedError ? undefined : interrupts.exitCode);

@@ -90,6 +90,8 @@ async function moveBeforeAnyPulumi(
     return { announced: false };
   }
   const { checked, skipped } = selectEdits(local, selection, release.verb, release.build);
+  // What would keep pulumi from recording the move is refused before the move, like any bad input.
+  await context.checkPulumi();
   announce(reporter, checked, skipped, global.stack);
   const fast = new FastPath(context, checked, local);
   if (!(await fast.move())) return { announced: true };

@@ -124,7 +124,8 @@ describe("switchyard for a team: the operators' own Pulumi, one shared PostgreSQ
       [postgresUrl({ port: backend.port, password: "not-the-password" }), "not-the-password"],
       [postgresUrl({ port: 1, password: "unreachable-pw" }), "unreachable-pw"],
     ] as const) {
-      const bad = await ann.switchyard(["canary", "checkout", "5", "--yes"], { PULUMI_BACKEND_URL: url });
+      // The recorded path: on the fast path traffic moves first, and a backend it cannot reach is a failed record (exit 5).
+      const bad = await ann.switchyard(["canary", "checkout", "5", "--yes", "--no-fast-path"], { PULUMI_BACKEND_URL: url });
       expect(bad.status).toBe(1);
       expect(bad.stderr.trim().split("\n"), bad.stderr).toHaveLength(1);
       expect(bad.stderr).toMatch(/^switchyard: cannot use the backend postgres:\/\/switchyard:\*\*\*\*@127\.0\.0\.1:\d+\/switchyard_state\?sslmode=disable \(from PULUMI_BACKEND_URL\): .*; check that address, that the server is up, and its credentials/);
