@@ -4,7 +4,8 @@
 // and modification time. bin/switchyard.js rebuilds when any of them changed,
 // so the command never runs stale code. Packages that are slow to load and
 // loaded only by some commands (the Automation API, the Kubernetes client
-// library) stay outside the bundle and are required when a command needs them.
+// library, esbuild for the dashboard page) stay outside the bundle and are
+// required when a command needs them.
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -49,7 +50,7 @@ function build(root = PROJECT) {
     platform: "node",
     target: "node20",
     format: "cjs",
-    external: ["@pulumi/*", "@kubernetes/client-node"],
+    external: ["@pulumi/*", "@kubernetes/client-node", "esbuild"],
     metafile: true,
     logLevel: "warning",
     absWorkingDir: root,

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { PROJECT_ROOT } from "../dev/lib/toolchain";
 import { canaryArguments, durationArgument, envAssignment, serviceSelection } from "./context/arguments";
 import { EXIT } from "./context/errors";
+import { PACKAGE_ROOT } from "./context/packageRoot";
 import { RecordFailedError } from "./fastpath/errors";
 import type { CommandContext, GlobalOptions } from "./context/options";
 import { createReporter } from "./context/output";
@@ -26,12 +26,12 @@ import type { PolicyCheck, StackSession } from "./pulumi/session";
 function defaultProjectDir(): string {
   for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-    if (path.dirname(dir) === dir) return PROJECT_ROOT;
+    if (path.dirname(dir) === dir) return PACKAGE_ROOT;
   }
 }
 
 /** The package's own policy pack, which every preview and update runs. */
-const POLICY_PACK = path.join(PROJECT_ROOT, "policy");
+const POLICY_PACK = path.join(PACKAGE_ROOT, "policy");
 
 /** The stack's policy config: the project's `policy/config.<stack>.json`, else the package's, else the pack's defaults. */
 function policyCheck(options: GlobalOptions): PolicyCheck {
@@ -40,20 +40,29 @@ function policyCheck(options: GlobalOptions): PolicyCheck {
   return { packDir: POLICY_PACK, ...(configFile === undefined ? {} : { configFile }) };
 }
 
-/** The sandbox for its own dev stack when the user has no Pulumi setup of their own; the operator's Pulumi otherwise. */
-async function pulumiFor(options: GlobalOptions): Promise<PulumiEnvironment> {
+/**
+ * The operator's own Pulumi, checked without starting it (the CLI exists, the
+ * stack's secrets provider has what it needs); undefined when the sandbox
+ * serves this stack, whose CLI and passphrase are its own.
+ */
+async function operatorPulumi(options: GlobalOptions): Promise<PulumiEnvironment | undefined> {
   const { choosePulumi, operatorEnvironment } = await import("./pulumi/operator");
   const choice = choosePulumi({ stack: options.stack, projectDir: options.cwd, env: process.env, ...(options.pulumi === undefined ? {} : { pulumiFlag: options.pulumi }) });
-  if (choice.kind === "sandbox") {
-    const { installKubernetesProvider, pulumiEnvironment } = await import("../dev/lib/environment");
-    const sandbox = pulumiEnvironment({ projectDir: options.cwd });
-    installKubernetesProvider(sandbox);
-    return sandbox;
-  }
+  if (choice.kind === "sandbox") return undefined;
   const environment = operatorEnvironment(options.cwd, options.pulumi);
   const { requireSecretsProvider } = await import("./pulumi/secrets");
   requireSecretsProvider(path.join(options.cwd, `Pulumi.${options.stack}.yaml`), options.stack, environment.env);
   return environment;
+}
+
+/** The sandbox for its own dev stack when the user has no Pulumi setup of their own; the operator's Pulumi otherwise. */
+async function pulumiFor(options: GlobalOptions): Promise<PulumiEnvironment> {
+  const operator = await operatorPulumi(options);
+  if (operator !== undefined) return operator;
+  const { installKubernetesProvider, pulumiEnvironment } = await import("../dev/lib/environment");
+  const sandbox = pulumiEnvironment({ projectDir: options.cwd });
+  installKubernetesProvider(sandbox);
+  return sandbox;
 }
 
 async function openStack(options: GlobalOptions, policy: PolicyCheck): Promise<StackSession> {
@@ -183,6 +192,16 @@ function buildProgram(run: Run): Command {
     .argument("<service>")
     .action((service: string) => run(async (context) => (await import("./commands/history")).showHistory(context, service)));
 
+  program
+    .command("dashboard")
+    .description("a local, read-only web page of services, traffic, pods, history and rollouts, updated live; opens nothing, Ctrl-C stops it")
+    .option("--port <port>", "port to listen on (0: any free port)", "7400")
+    .option("--host <address>", "address to listen on; other than loopback only with --allow-remote", "127.0.0.1")
+    .option("--allow-remote", "allow --host to be an address other machines can reach (the page has no login)", false)
+    .action((options: import("./commands/dashboard").DashboardOptions) =>
+      run(async (context) => (await import("./commands/dashboard")).runDashboard(context, options)),
+    );
+
   return program;
 }
 
@@ -197,7 +216,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     const stopListening = interrupts.listen((signal) => reporter.line(`\n${signal}: stopping gracefully; pulumi finishes or cancels what it is doing`));
     const policy = policyCheck(global);
     try {
-      exitCode = await command({ options: global, reporter, interrupts, policy, openStack: () => openStack(global, policy) });
+      exitCode = await command({
+        options: global,
+        reporter,
+        interrupts,
+        policy,
+        checkPulumi: async () => void (await operatorPulumi(global)),
+        openStack: () => openStack(global, policy),
+      });
     } catch (error) {
       // Traffic that moved without a record outranks the interruption: exit 5 tells a script what is left to do.
       exitCode = reporter.failure(error, error instanceof RecordFailedError ? undefined : interrupts.exitCode);

@@ -4,6 +4,7 @@ import { cacheRoot, COMPONENTS, componentDir, isBuilt, type Component } from "./
 import { installKubernetesProvider, pulumiEnvironment } from "./lib/environment";
 import { ensurePostgres } from "./lib/postgres";
 import { ensurePrometheus } from "./lib/prometheus";
+import { ensureChromium } from "./lib/chromium";
 
 const log = (line: string) => console.log(`[bootstrap] ${line}`);
 
@@ -34,6 +35,8 @@ if (require.main === module) {
     ensurePrometheus(log);
     // The team state backend's tests and `npm run backend` run Debian's PostgreSQL.
     ensurePostgres(log);
+    // The dashboard's end-to-end test drives Debian's Chromium.
+    ensureChromium(log);
     log(`toolchain ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error(`[bootstrap] ${error instanceof BootstrapError ? error.message : String(error)}`);

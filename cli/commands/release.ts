@@ -38,8 +38,8 @@ export async function runReleaseCommand(context: CommandContext, selection: Serv
   let announced = false;
   if (immediate && global.fastPath) {
     const instant = await moveBeforeAnyPulumi(context, selection, release, run);
-    if (instant !== undefined) return instant;
-    announced = true;
+    if ("exitCode" in instant) return instant.exitCode;
+    announced = instant.announced;
   }
   const session = await context.openStack();
   const history = options.dryRun ? undefined : readHistoryForGuard(session);
@@ -47,7 +47,7 @@ export async function runReleaseCommand(context: CommandContext, selection: Serv
   const { checked, skipped } = selectEdits(current, selection, release.verb, release.build);
   if (history !== undefined) await refuseIfBackendAhead(context, session, current, history);
   if (!announced) announce(reporter, checked, skipped, global.stack);
-  // Taken already when the stack file alone was read (--yes): what it said then still holds.
+  // Tried already when the stack file alone decided (--yes): the reason it was not taken still holds.
   const fast = global.fastPath && !options.dryRun && !announced ? new FastPath(context, checked, current) : undefined;
   if (immediate) {
     const changes = (await fast?.move()) ? await fast!.record(session, run, recheckAfterWaiting(context, session, current)) : await applyEditNow(session, checked, run);
@@ -72,24 +72,32 @@ export async function runReleaseCommand(context: CommandContext, selection: Serv
 /**
  * `--yes` on the fast path: reads the stack file itself, moves traffic on
  * the API server, and only then starts `pulumi` to record the move. Returns
- * the exit code, or undefined when the plain path must run (the reason was
- * said, and the edits announced).
+ * the exit code when it did; otherwise whether it announced the edits (it
+ * said why the fast path was not taken), or not (the stack file alone does
+ * not hold the config: the fast path is tried again once `pulumi` read it).
  */
-async function moveBeforeAnyPulumi(context: CommandContext, selection: ServiceSelection, release: ReleaseVerb, run: RunOptions): Promise<number | undefined> {
+async function moveBeforeAnyPulumi(
+  context: CommandContext,
+  selection: ServiceSelection,
+  release: ReleaseVerb,
+  run: RunOptions,
+): Promise<{ readonly exitCode: number } | { readonly announced: boolean }> {
   const { options: global, reporter } = context;
   const { readLocalConfig } = await import("../pulumi/localConfig");
   const local = readLocalConfig(global.cwd, global.stack);
   if ("unavailable" in local) {
-    reporter.line(`fast path not taken: ${local.unavailable}`);
-    return undefined;
+    reporter.line(`reading the stack config through pulumi first: ${local.unavailable}`);
+    return { announced: false };
   }
   const { checked, skipped } = selectEdits(local, selection, release.verb, release.build);
+  // What would keep pulumi from recording the move is refused before the move, like any bad input.
+  await context.checkPulumi();
   announce(reporter, checked, skipped, global.stack);
   const fast = new FastPath(context, checked, local);
-  if (!(await fast.move())) return undefined;
+  if (!(await fast.move())) return { announced: true };
   const changes = await fast.recordAfterReading(local.reading, run);
   reporter.result({ command: checked.summary, stack: global.stack, diff: checked.diff, skipped, applied: true, changes, ...fast.times() });
-  return EXIT.ok;
+  return { exitCode: EXIT.ok };
 }
 
 function announce(reporter: Reporter, checked: CheckedEdit, skipped: readonly string[], stack: string): void {

@@ -4,6 +4,7 @@ import { serviceKey, slotKey } from "../../model/config/keys";
 import { ConfigError } from "../../model/config/problems";
 import { COLORS, type Color } from "../../model/config/schema";
 import { otherColor } from "../../model/traffic";
+import { AnalysisRecorder } from "../rollout/analysisRecord";
 import { queryScalar } from "../rollout/prometheus";
 import type { CanaryFigures } from "../rollout/verdict";
 import { EXIT } from "../context/errors";
@@ -55,11 +56,19 @@ export async function runRolloutCommand(context: CommandContext, name: string, o
   }
 
   const target: QueryTarget = { namespace: current.config.namespace, service: name, color: canaryColor, version, window: analysis.window };
+  const { maxErrorRate, maxLatencySeconds, minRequests, window } = analysis;
+  const thresholds = { maxErrorRate, minRequests, window, ...(maxLatencySeconds === undefined ? {} : { maxLatencySeconds }) };
+  const record = { stack: global.stack, service: name, canaryColor, version, steps, intervalMs, thresholds };
+  const recorder = new AnalysisRecorder(session.projectDir, record, reporter.line);
   const outcome = await runRollout(
     { steps, intervalMs, startCanary: service.canary, thresholds: analysis },
-    rolloutActions(context, session, { name, analysis, target, expected: releaseState(service) }),
+    { ...rolloutActions(context, session, { name, analysis, target, expected: releaseState(service) }), judged: (step) => recorder.judged(step) },
     context.interrupts.signal,
-  );
+  ).catch((error: unknown) => {
+    recorder.failed(error);
+    throw error;
+  });
+  recorder.finished(outcome);
   return report(reporter, name, outcome);
 }
 

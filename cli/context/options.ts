@@ -26,6 +26,12 @@ export interface CommandContext {
   readonly interrupts: Interrupts;
   /** The policy pack every preview and update runs, and the stack's config of it. */
   readonly policy: PolicyCheck;
+  /**
+   * Checks, without starting `pulumi`, what would stop it from recording a
+   * change (a missing CLI or secrets passphrase): the fast path runs this
+   * before it moves traffic.
+   */
+  checkPulumi(): Promise<void>;
   /** Opens `--stack` of the project at `--cwd` with the Pulumi environment chosen where the command started. */
   openStack(): Promise<StackSession>;
 }

@@ -116,11 +116,17 @@ function secretChanges(from: Readonly<Record<string, string>>, to: Readonly<Reco
 export function formatComparison(comparison: ColorComparison): string {
   const { from, to } = comparison;
   const header = `${comparison.service}: ${from.color} (live, ${from.weight}%) -> ${to.color} (${to.weight}%)`;
+  return [header, ...comparisonRows(comparison).map(([label, text]) => `  ${label.padEnd(9)}${text}`)].join("\n");
+}
+
+/** Each aspect of the comparison and what a promote does to it, e.g. `["version", "1.4.2 -> 1.5.0 (minor upgrade)"]`. */
+export function comparisonRows(comparison: ColorComparison): [string, string][] {
+  const { from, to } = comparison;
   const step = comparison.direction === "same" ? "same version" : `${comparison.versionStep} ${comparison.direction}`;
   // semver's promise: a new major version may break its callers, so moving traffic across one needs them ready for it.
   const majorStep = comparison.versionStep === "major" || comparison.versionStep === "premajor";
   const apiWarning = majorStep ? "; the API may be incompatible: check every caller first" : "";
-  const rows: [string, string][] = [
+  return [
     ["version", `${from.version} -> ${to.version} (${step}${apiWarning})`],
     ["image", pair(from.image, to.image)],
     ["replicas", pair(String(from.replicas), String(to.replicas))],
@@ -130,7 +136,6 @@ export function formatComparison(comparison: ColorComparison): string {
     ["env", envLine(comparison.env)],
     ["secrets", secretsLine(comparison.secrets)],
   ];
-  return [header, ...rows.map(([label, text]) => `  ${label.padEnd(9)}${text}`)].join("\n");
 }
 
 function pair(from: string | undefined, to: string | undefined): string {

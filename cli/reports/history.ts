@@ -13,6 +13,29 @@ export interface StackUpdate {
   readonly servicesConfig?: string;
 }
 
+/** An update as the Automation API lists it (`Stack.history`); its config values are text. */
+export interface UpdateSummaryLike {
+  readonly startTime: string | Date;
+  readonly kind: string;
+  readonly result: string;
+  readonly message: string;
+  readonly config?: Readonly<Record<string, { readonly value: string }>>;
+}
+
+const SERVICES_KEY = namespacedKey("services");
+
+/** The stack's updates reduced to what history reads. */
+export function stackUpdates(summaries: readonly UpdateSummaryLike[]): StackUpdate[] {
+  return summaries.map((update) => ({
+    // Typed as a Date by the Automation API, delivered as the JSON text.
+    startTime: new Date(update.startTime),
+    kind: update.kind,
+    result: update.result,
+    message: update.message,
+    ...(update.config?.[SERVICES_KEY] === undefined ? {} : { servicesConfig: update.config[SERVICES_KEY].value }),
+  }));
+}
+
 /** What one update ran for one service: the live color, the weights and the version of each color. */
 export interface ServiceState {
   readonly live: Color;
@@ -112,7 +135,7 @@ export function formatHistory(rows: readonly HistoryRow[]): string {
 }
 
 /** The derived change first; the recorded message, which may be anything (a git commit's subject, say), beside it. */
-function describeRow(row: HistoryRow): string {
+export function describeRow(row: HistoryRow): string {
   const change = row.changes.length === 0 ? "no config change" : row.changes.join(", ");
   return row.message === "" ? change : `${change} (message: ${row.message})`;
 }

@@ -16,6 +16,8 @@ export interface RolloutActions {
   /** Waits `ms`, or less when `signal` aborts. */
   wait(ms: number, signal: AbortSignal): Promise<void>;
   log(line: string): void;
+  /** Told of each judged step as soon as it is judged (the dashboard charts the figures). */
+  judged?(step: StepRecord): void;
 }
 
 export interface RolloutPlan {
@@ -108,6 +110,7 @@ async function walkSteps(plan: RolloutPlan, actions: RolloutActions, interrupt: 
 
     const record = await judgeStep(step, plan, actions);
     steps.push(record);
+    actions.judged?.(record);
     actions.log(`canary ${step}%: ${record.verdict.kind}: ${record.verdict.reason}`);
     if (record.verdict.kind === "fail") {
       actions.log("automatic rollback: canary back to 0%");

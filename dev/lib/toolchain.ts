@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PACKAGE_ROOT } from "../../cli/context/packageRoot";
 
 /**
  * The binaries the project builds from Go modules, where they live, and the
@@ -11,15 +12,7 @@ import * as path from "node:path";
  * module rebuilds only that component.
  */
 
-/** The folder holding the project's package.json: above the sources, and above their compiled copy in dist/. */
-export const PROJECT_ROOT = packageRoot(__dirname);
-
-function packageRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
-  }
-}
+export const PROJECT_ROOT = PACKAGE_ROOT;
 export const TOOLS_DIR = path.join(PROJECT_ROOT, "tools");
 
 /** One `go build` inside one wrapper module. */
