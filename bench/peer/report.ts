@@ -259,7 +259,7 @@ const PHASES: readonly [keyof Phases, string][] = [
 /** Median seconds of each phase of switchyard's rollback, one column per size. */
 export function profileTable(profiles: readonly { readonly services: number; readonly phases: readonly Phases[] }[]): string {
   const measured = profiles.filter((profile) => profile.phases.length > 0);
-  if (measured.length === 0) return "(no profiled run took the fast path: no phases to show)";
+  if (measured.length === 0) return "(no phases to show: no profiled run was asked for (--profile-runs 0), or none took the fast path)";
   const header = `| phase of switchyard's rollback (fast path) | ${measured.map((p) => `${p.services} service${p.services === 1 ? "" : "s"}`).join(" | ")} |`;
   const rule = `|---|${measured.map(() => "---:").join("|")}|`;
   const rows = PHASES.map(
