@@ -17,9 +17,14 @@ const BASELINE_DIR = path.join(PROJECT_ROOT, "bench", "baseline");
 /** Files of each program, and the config namespace its stack config uses (its project name, which names its state folder too). */
 const PROGRAMS: Record<Program, { readonly files: readonly string[]; readonly configNamespace: string }> = {
   switchyard: { files: PROJECT_FILES, configNamespace: "switchyard" },
-  // The root tsconfig, so both programs are transpiled alike.
+  // switchyard's tsconfigs, so both programs are transpiled alike.
   baseline: {
-    files: [path.join(BASELINE_DIR, "Pulumi.yaml"), path.join(BASELINE_DIR, "index.ts"), path.join(PROJECT_ROOT, "tsconfig.json")],
+    files: [
+      path.join(BASELINE_DIR, "Pulumi.yaml"),
+      path.join(BASELINE_DIR, "index.ts"),
+      path.join(PROJECT_ROOT, "tsconfig.json"),
+      path.join(PROJECT_ROOT, "tsconfig.program.json"),
+    ],
     configNamespace: "baseline",
   },
 };

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "./toolchain";
 
 /** The program: what an upgrade of switchyard replaces in a project, relative to the project's root. */
-export const PROGRAM_FILES: readonly string[] = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "model", "resources"];
+export const PROGRAM_FILES: readonly string[] = ["Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.program.json", "index.ts", "model", "resources"];
 
 /** The stack files, which belong to the user and stay when the program is upgraded. */
 const STACK_FILES: readonly string[] = ["Pulumi.dev.yaml", "Pulumi.prod.yaml"];
@@ -23,10 +23,14 @@ export function copyProgram(dir: string, files: readonly string[] = PROJECT_FILE
   fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
 }
 
-/** Replaces the program in the copy at `dir` with the one at `programRoot`, keeping the stack files and state, as an upgrade would. */
+/**
+ * Replaces the program in the copy at `dir` with the one at `programRoot`,
+ * keeping the stack files and state, as an upgrade would. A file the other
+ * program does not have (an earlier one may lack a later file) is removed.
+ */
 export function replaceProgram(dir: string, programRoot: string): void {
   for (const file of PROGRAM_FILES) {
     fs.rmSync(path.join(dir, file), { recursive: true, force: true });
-    fs.cpSync(path.join(programRoot, file), path.join(dir, file), { recursive: true });
+    if (fs.existsSync(path.join(programRoot, file))) fs.cpSync(path.join(programRoot, file), path.join(dir, file), { recursive: true });
   }
 }
