@@ -3,8 +3,8 @@
  * a `pulumi up` changed.
  */
 
-/** Resources that exist once per stack, not per service. */
-const STACK_WIDE = new Set(["pulumi:pulumi:Stack", "kubernetes:core/v1:Namespace", "switchyard:mesh:Namespace"]);
+/** Resources that exist once per stack, not per service (the StackReference is the program's read of its own stack). */
+const STACK_WIDE = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference", "kubernetes:core/v1:Namespace", "switchyard:mesh:Namespace"]);
 
 /** Resources registered per service: everything but the stack itself, providers and the namespace, divided by the services. */
 export function perService(types: readonly string[], services: number): number {

@@ -110,7 +110,9 @@ export class BlueGreenService extends pulumi.ComponentResource {
 
     this.status = serviceOutput(plan, images);
     this.history = Object.fromEntries(plan.colors.map((color) => [color.color, contents[color.color]!.history]));
-    this.registerOutputs({ service: this.service, routing: this.routing, releases: this.releases, status: this.status });
+    // No outputs recorded on the component: nothing reads them (the status goes out through the stack's outputs), and
+    // the weights in them would make every rollback rewrite the checkpoint once more per service.
+    this.registerOutputs({});
   }
 
   /** Built images for slots that build from sources; the others run their tagged reference. */

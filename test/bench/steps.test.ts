@@ -14,9 +14,10 @@ describe("engine output", () => {
     expect(previewTypes("{}")).toEqual([]);
   });
 
-  it("counts resources per service without the stack, providers and the namespace", () => {
+  it("counts resources per service without the stack, its read of itself, providers and the namespace", () => {
     const types = [
       "pulumi:pulumi:Stack",
+      "pulumi:pulumi:StackReference",
       "pulumi:providers:kubernetes",
       "switchyard:mesh:Namespace",
       "kubernetes:core/v1:Namespace",
