@@ -74,15 +74,21 @@ function timeSync(action: () => void): number {
  */
 async function measureRollback(project: BenchProject, runs: number): Promise<RollbackFigures> {
   const ups: TimingSamples = { wall: [], cpu: [] };
+  const [programRuns, checkpointWrites]: number[][] = [[], []];
   const changed: Record<string, number>[] = [];
   for (let run = 0; run < runs; run++) {
     project.setLive("green");
     project.pulumi(["up", "--yes", "--skip-preview"]);
     project.setLive("blue");
-    const rollback = await project.timed(["up", "--yes", "--skip-preview", "--json"]);
+    const rollback = await project.timed(["up", "--yes", "--skip-preview", "--json"], { countCheckpointWrites: true });
     record(ups, rollback);
+    programRuns.push(rollback.programSeconds ?? 0);
+    checkpointWrites.push(rollback.checkpointWrites ?? 0);
     changed.push(changes(rollback.stdout));
-    log(`${project.services} services, rollback ${run + 1}/${runs}: pulumi up ${s(rollback.seconds)}`);
+    log(
+      `${project.services} services, rollback ${run + 1}/${runs}: pulumi up ${s(rollback.seconds)}, ` +
+        `program run and diff ${s(rollback.programSeconds ?? 0)}, ${rollback.checkpointWrites} checkpoint writes`,
+    );
   }
   const live = JSON.parse(kubectl(BENCH_CLUSTER, ["-n", project.namespace, "get", "virtualservices", "-o", "json"]).stdout);
   const manifest = (color: "blue" | "green") => {
@@ -102,6 +108,8 @@ async function measureRollback(project: BenchProject, runs: number): Promise<Rol
   return {
     services: project.services,
     up: timing(ups),
+    program: summarize(programRuns),
+    checkpointWrites: summarize(checkpointWrites),
     changes: changed[changed.length - 1]!,
     exact: changed.every((each) => isExactRollback(each, project.services)),
     kubectl: summarize(floors),

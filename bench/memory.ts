@@ -11,6 +11,11 @@ import * as fs from "node:fs";
  * - CPU time of the whole tree (engine, language host, program, provider):
  *   each process's own user and system time from /proc/<pid>/stat, summed.
  *   On a machine shared with other work this moves far less than wall time.
+ * - How long the program ran: from the program process's start time in
+ *   /proc/<pid>/stat until a poll finds it gone (so up to one poll late). In
+ *   an `up` that is the program registering every resource while the engine
+ *   and provider diff each one (a registration returns once its step is done),
+ *   the writes of the changed ones included.
  */
 
 const POLL_MS = 100;
@@ -51,6 +56,22 @@ export function cpuTicks(stat: string): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** When the process started, in clock ticks since the machine booted. */
+export function startTicks(stat: string): number {
+  return Number(statFields(stat)[19]);
+}
+
+/** An exited process its parent has not reaped yet still has a /proc entry, in state Z. */
+export function hasExited(stat: string | undefined): boolean {
+  return stat === undefined || statFields(stat)[0] === "Z";
+}
+
+/** Seconds since the epoch of a moment given in clock ticks since boot, from /proc/uptime (10 ms resolution). */
+function epochSecondsOf(ticksSinceBoot: number): number {
+  const uptime = Number(fs.readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  return Date.now() / 1000 - uptime + ticksSinceBoot / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Every process below `root`, given each process's parent. */
 export function descendants(root: number, parents: ReadonlyMap<number, number>): number[] {
   const found: number[] = [];
@@ -86,6 +107,8 @@ export interface ProcessUsage {
   readonly programMiB: number | undefined;
   /** CPU seconds of `pulumi` and every process below it. */
   readonly cpuSeconds: number;
+  /** Seconds the program process ran; undefined if no program ran. */
+  readonly programSeconds: number | undefined;
 }
 
 /** Watches `root` and the processes below it until `stop`. */
@@ -93,6 +116,9 @@ export class ProcessWatch {
   private readonly tree: Set<number>;
   private readonly ticksByPid = new Map<number, number>();
   private programPid: number | undefined;
+  /** Program start and end, seconds since the epoch. */
+  private programStarted: number | undefined;
+  private programEnded: number | undefined;
   private peakKiB = 0;
   private polls = 0;
   private readonly timer: NodeJS.Timeout;
@@ -105,7 +131,8 @@ export class ProcessWatch {
   stop(): ProcessUsage {
     clearInterval(this.timer);
     const ticks = [...this.ticksByPid.values()].reduce((sum, each) => sum + each, 0);
-    return { programMiB: this.programPid === undefined ? undefined : this.peakKiB / 1024, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND };
+    const ran = this.programStarted === undefined ? undefined : (this.programEnded ?? Date.now() / 1000) - this.programStarted;
+    return { programMiB: this.programPid === undefined ? undefined : this.peakKiB / 1024, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND, programSeconds: ran };
   }
 
   private poll(): void {
@@ -115,6 +142,9 @@ export class ProcessWatch {
       const stat = readProc(pid, "stat");
       if (stat !== undefined) this.ticksByPid.set(pid, cpuTicks(stat));
     }
+    if (this.programPid !== undefined && this.programEnded === undefined && hasExited(readProc(this.programPid, "stat"))) {
+      this.programEnded = Date.now() / 1000;
+    }
     const status = this.programPid === undefined ? undefined : readProc(this.programPid, "status");
     const peak = status === undefined ? undefined : statusKiB(status, "VmHWM");
     if (peak !== undefined) this.peakKiB = Math.max(this.peakKiB, peak);
@@ -123,7 +153,11 @@ export class ProcessWatch {
   private discover(): void {
     for (const pid of descendants(this.root, processParents())) {
       this.tree.add(pid);
-      if (this.programPid === undefined && isProgramCommand(readProc(pid, "cmdline") ?? "")) this.programPid = pid;
+      if (this.programPid === undefined && isProgramCommand(readProc(pid, "cmdline") ?? "")) {
+        const stat = readProc(pid, "stat");
+        this.programPid = pid;
+        if (stat !== undefined) this.programStarted = epochSecondsOf(startTicks(stat));
+      }
     }
   }
 }

@@ -14,12 +14,17 @@ export type Program = "switchyard" | "baseline";
 
 const BASELINE_DIR = path.join(PROJECT_ROOT, "bench", "baseline");
 
-/** Files of each program, and the config namespace its stack config uses (its project name). */
+/** Files of each program, and the config namespace its stack config uses (its project name, which names its state folder too). */
 const PROGRAMS: Record<Program, { readonly files: readonly string[]; readonly configNamespace: string }> = {
   switchyard: { files: PROJECT_FILES, configNamespace: "switchyard" },
-  // The root tsconfig, so both programs are transpiled alike.
+  // switchyard's tsconfigs, so both programs are transpiled alike.
   baseline: {
-    files: [path.join(BASELINE_DIR, "Pulumi.yaml"), path.join(BASELINE_DIR, "index.ts"), path.join(PROJECT_ROOT, "tsconfig.json")],
+    files: [
+      path.join(BASELINE_DIR, "Pulumi.yaml"),
+      path.join(BASELINE_DIR, "index.ts"),
+      path.join(PROJECT_ROOT, "tsconfig.json"),
+      path.join(PROJECT_ROOT, "tsconfig.program.json"),
+    ],
     configNamespace: "baseline",
   },
 };
@@ -51,9 +56,17 @@ export class BenchProject {
     runPulumi(this.environment, ["stack", "init", STACK, "--non-interactive"]);
   }
 
-  /** Times a `pulumi` command on the bench stack. */
-  timed(args: readonly string[]): Promise<TimedRun> {
-    return timedPulumi(this.environment, [...args, "--stack", STACK, "--non-interactive"]);
+  /** Times a `pulumi` command on the bench stack, counting its checkpoint writes if asked. */
+  timed(args: readonly string[], options: { countCheckpointWrites?: boolean } = {}): Promise<TimedRun> {
+    const checkpoint = options.countCheckpointWrites ? { checkpoint: this.checkpointFile() } : {};
+    return timedPulumi(this.environment, [...args, "--stack", STACK, "--non-interactive"], checkpoint);
+  }
+
+  /** The stack's checkpoint in the file backend (project-scoped layout), which exists once the stack has been updated. */
+  private checkpointFile(): string {
+    const file = path.join(this.dir, ".state", ".pulumi", "stacks", PROGRAMS[this.program].configNamespace, `${STACK}.json`);
+    if (!fs.existsSync(file)) throw new Error(`no checkpoint at ${file}: the stack has not been updated yet`);
+    return file;
   }
 
   pulumi(args: readonly string[]): PulumiResult {

@@ -29,6 +29,10 @@ export interface RollbackFigures {
   readonly services: number;
   /** `pulumi up --skip-preview` of the rollback. */
   readonly up: Timing;
+  /** Wall time of the program process within it: every registration, diffed by engine and provider, the writes included. */
+  readonly program: Summary;
+  /** Times the file backend rewrote the stack's checkpoint during it. */
+  readonly checkpointWrites: Summary;
   /** Changes of the last rollback, by `<op> <type>`. */
   readonly changes: Readonly<Record<string, number>>;
   /** Exactly one VirtualService update per service, nothing else, in every run. */
@@ -122,11 +126,13 @@ function deploymentChanges(changes: Readonly<Record<string, number>>): number {
 
 export function rollbackTable(rollbacks: readonly RollbackFigures[]): string {
   return table(
-    ["services rolled back", "pulumi up", "up CPU", "changes", "Deployments changed", "as required", "kubectl apply (floor)", "up / kubectl"],
+    ["services rolled back", "pulumi up", "up CPU", "program run and diff", "checkpoint writes", "changes", "Deployments changed", "as required", "kubectl apply (floor)", "up / kubectl"],
     rollbacks.map((rollback) => [
       String(rollback.services),
       seconds(rollback.up.wall),
       cpu(rollback.up.cpu),
+      seconds(rollback.program),
+      `${count(rollback.checkpointWrites.median)} (${count(rollback.checkpointWrites.min)}–${count(rollback.checkpointWrites.max)})`,
       changesText(rollback.changes),
       String(deploymentChanges(rollback.changes)),
       rollback.exact ? "yes" : "NO",

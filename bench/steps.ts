@@ -3,8 +3,8 @@
  * a `pulumi up` changed.
  */
 
-/** Resources that exist once per stack, not per service. */
-const STACK_WIDE = new Set(["pulumi:pulumi:Stack", "kubernetes:core/v1:Namespace", "switchyard:mesh:Namespace"]);
+/** Resources that exist once per stack, not per service (the StackReference is the program's read of its own stack). */
+const STACK_WIDE = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference", "kubernetes:core/v1:Namespace", "switchyard:mesh:Namespace"]);
 
 /** Resources registered per service: everything but the stack itself, providers and the namespace, divided by the services. */
 export function perService(types: readonly string[], services: number): number {
@@ -25,7 +25,7 @@ export function urnType(urn: string): string {
 
 /**
  * Changes made by `pulumi up --json` (one engine event a line): completed
- * steps other than `same`, counted by `<op> <short type>`, such as
+ * steps other than `same` and `read`, counted by `<op> <short type>`, such as
  * `update VirtualService`.
  */
 export function changes(upEvents: string): Record<string, number> {
@@ -33,7 +33,8 @@ export function changes(upEvents: string): Record<string, number> {
   for (const line of upEvents.split("\n")) {
     if (line.trim() === "") continue;
     const step = JSON.parse(line).resOutputsEvent?.metadata;
-    if (step === undefined || step.op === "same") continue;
+    // The program's read of its own stack's outputs (resources/stackMemory.ts) changes nothing.
+    if (step === undefined || step.op === "same" || step.op === "read") continue;
     const key = `${step.op} ${step.type.split(":").pop()}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }

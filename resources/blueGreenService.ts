@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ColorRelease } from "./colorRelease";
+import { colorRelease, type ColorRelease } from "./colorRelease";
 import type { ServiceConfig } from "../model/config/settings";
 import type { Color } from "../model/config/schema";
-import { IstioRouting } from "./istioRouting";
+import { istioRouting, type IstioRouting } from "./istioRouting";
 import { OWNERSHIP_ANNOTATIONS, SERVICE_AWAIT_ANNOTATIONS, serviceSelector } from "../model/naming";
 import { planService, type ColorPlan } from "../model/plan";
 import { serviceOutput, type ServiceOutput } from "../model/status";
@@ -49,6 +49,9 @@ export interface BlueGreenServiceArgs {
  * for the VirtualService instead, so it is scaled down (or rolled) only after
  * traffic has left it. Both cannot hold for one color, which is why the
  * dependency follows the weights.
+ *
+ * The one component per service: its colors and routing are plain objects
+ * under it (see colorRelease and istioRouting).
  */
 export class BlueGreenService extends pulumi.ComponentResource {
   readonly releases: Partial<Record<Color, ColorRelease>>;
@@ -86,27 +89,20 @@ export class BlueGreenService extends pulumi.ComponentResource {
         }),
       ]),
     ) as Partial<Record<Color, ColorContents>>;
-    const release = (color: ColorPlan, dependsOn: pulumi.Resource[]) =>
-      new ColorRelease(
-        color.name,
-        { service, plan: color, contents: contents[color.color]!, namespace, image: images[color.color] },
-        { parent: this, dependsOn },
-      );
+    const release = (color: ColorPlan, waitFor: pulumi.Resource[]) =>
+      colorRelease(this, { service, plan: color, contents: contents[color.color]!, namespace, image: images[color.color], waitFor });
 
     const releases: Partial<Record<Color, ColorRelease>> = {};
     for (const color of plan.colors.filter((c) => c.weight > 0)) {
       releases[color.color] = release(color, []);
     }
-    this.routing = new IstioRouting(
-      `${service.name}-routing`,
-      {
-        namespace,
-        // The command's fast path builds the same input with the same function (model/routing/virtualService.ts).
-        routing: routingInputOf(plan),
-        waitFor: Object.values(releases).map((r) => r.deployment),
-      },
-      { parent: this, dependsOn: [this.service] },
-    );
+    this.routing = istioRouting(this, {
+      namespace,
+      service: this.service,
+      // The command's fast path builds the same input with the same function (model/routing/virtualService.ts).
+      routing: routingInputOf(plan),
+      waitFor: Object.values(releases).map((r) => r.deployment),
+    });
     for (const color of plan.colors.filter((c) => c.weight === 0)) {
       releases[color.color] = release(color, [this.routing.virtualService]);
     }
@@ -114,7 +110,9 @@ export class BlueGreenService extends pulumi.ComponentResource {
 
     this.status = serviceOutput(plan, images);
     this.history = Object.fromEntries(plan.colors.map((color) => [color.color, contents[color.color]!.history]));
-    this.registerOutputs({ service: this.service, routing: this.routing, releases: this.releases, status: this.status });
+    // No outputs recorded on the component: nothing reads them (the status goes out through the stack's outputs), and
+    // the weights in them would make every rollback rewrite the checkpoint once more per service.
+    this.registerOutputs({});
   }
 
   /** Built images for slots that build from sources; the others run their tagged reference. */

@@ -5,11 +5,20 @@ import { OWNERSHIP_ANNOTATIONS, serviceSelector } from "../model/naming";
 import { destinationRuleSpec, virtualServiceSpec, type RoutingInput } from "../model/routing/istioSpecs";
 import { virtualServiceMetadata } from "../model/routing/virtualService";
 
+/**
+ * Until issue 20 the routing was a component of this type, named
+ * `<service>-routing`, the parent of both objects; they keep their URNs
+ * through an alias to it (test/e2e/upgrade.test.ts).
+ */
+const FORMER_COMPONENT = "switchyard:mesh:IstioRouting";
+
 export interface IstioRoutingArgs {
   /** Service, port, deployed colors and weights; see `RoutingInput`. */
   readonly routing: Omit<RoutingInput, "namespace">;
   /** Namespace of the service and of the routing objects; an Output when the stack creates the namespace. */
   readonly namespace: pulumi.Input<string>;
+  /** The Kubernetes Service the routing is for: both objects are written after it. */
+  readonly service: pulumi.Resource;
   /**
    * Deployments the weighted route sends traffic to. The VirtualService is
    * only written after each of them has rolled out and is ready.
@@ -18,43 +27,45 @@ export interface IstioRoutingArgs {
   readonly waitFor?: readonly pulumi.Resource[];
 }
 
-/**
- * Istio routing for one service: a DestinationRule with one subset per color
- * and a VirtualService whose default route carries the weights.
- * @see ../model/routing/istioSpecs.ts for the specs
- */
-export class IstioRouting extends pulumi.ComponentResource {
+/** The routing objects of one service. */
+export interface IstioRouting {
   readonly destinationRule: k8s.apiextensions.CustomResource;
   readonly virtualService: k8s.apiextensions.CustomResource;
+}
 
-  constructor(name: string, args: IstioRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("switchyard:mesh:IstioRouting", name, {}, opts);
-    const routing = pulumi.output(args.namespace).apply((namespace) => ({ ...args.routing, namespace }));
-    const metadata = {
-      name: args.routing.service,
-      namespace: args.namespace,
-      labels: serviceSelector(args.routing.service),
-      annotations: { ...OWNERSHIP_ANNOTATIONS },
-    };
+/**
+ * Istio routing for one service, as children of `parent`: a DestinationRule
+ * with one subset per color and a VirtualService whose default route carries
+ * the weights.
+ * @see ../model/routing/istioSpecs.ts for the specs
+ */
+export function istioRouting(parent: pulumi.Resource, args: IstioRoutingArgs): IstioRouting {
+  const formerParent = pulumi.createUrn(`${args.routing.service}-routing`, FORMER_COMPONENT, parent);
+  const routing = pulumi.output(args.namespace).apply((namespace) => ({ ...args.routing, namespace }));
+  const metadata = {
+    name: args.routing.service,
+    namespace: args.namespace,
+    labels: serviceSelector(args.routing.service),
+    annotations: { ...OWNERSHIP_ANNOTATIONS },
+  };
 
-    this.destinationRule = new k8s.apiextensions.CustomResource(
-      `${args.routing.service}-destinationrule`,
-      { apiVersion: ISTIO_NETWORKING_API_VERSION, kind: "DestinationRule", metadata, spec: routing.apply(destinationRuleSpec) },
-      { parent: this },
-    );
+  const destinationRule = new k8s.apiextensions.CustomResource(
+    `${args.routing.service}-destinationrule`,
+    { apiVersion: ISTIO_NETWORKING_API_VERSION, kind: "DestinationRule", metadata, spec: routing.apply(destinationRuleSpec) },
+    { parent, aliases: [{ parent: formerParent }], dependsOn: [args.service] },
+  );
 
-    this.virtualService = new k8s.apiextensions.CustomResource(
-      `${args.routing.service}-virtualservice`,
-      {
-        apiVersion: ISTIO_NETWORKING_API_VERSION,
-        kind: "VirtualService",
-        // The model's metadata, which the command's fast path applies too: it names the shared field manager.
-        metadata: { ...virtualServiceMetadata(args.routing.service), namespace: args.namespace },
-        spec: routing.apply(virtualServiceSpec),
-      },
-      { parent: this, dependsOn: [this.destinationRule, ...(args.waitFor ?? [])] },
-    );
+  const virtualService = new k8s.apiextensions.CustomResource(
+    `${args.routing.service}-virtualservice`,
+    {
+      apiVersion: ISTIO_NETWORKING_API_VERSION,
+      kind: "VirtualService",
+      // The model's metadata, which the command's fast path applies too: it names the shared field manager.
+      metadata: { ...virtualServiceMetadata(args.routing.service), namespace: args.namespace },
+      spec: routing.apply(virtualServiceSpec),
+    },
+    { parent, aliases: [{ parent: formerParent }], dependsOn: [args.service, destinationRule, ...(args.waitFor ?? [])] },
+  );
 
-    this.registerOutputs({ destinationRule: this.destinationRule, virtualService: this.virtualService });
-  }
+  return { destinationRule, virtualService };
 }

@@ -69,7 +69,6 @@ function declareColor(name: string, service: Service, color: Color, dependsOn: p
   const configMap = new k8s.core.v1.ConfigMap(
     `${colorName}-config-${hash(slot.env)}`,
     { metadata: { name: configMapName, namespace: ns, labels: selector, annotations: OWNERSHIP }, immutable: true, data: slot.env },
-    { dependsOn },
   );
   const deployment = new k8s.apps.v1.Deployment(
     colorName,
@@ -134,7 +133,7 @@ function declareColor(name: string, service: Service, color: Color, dependsOn: p
         metadata: { name: colorName, namespace: ns, labels: selector, annotations: OWNERSHIP },
         spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
       },
-      { dependsOn: [deployment, ...dependsOn] },
+      { dependsOn: [deployment] },
     );
   }
   return deployment;
@@ -142,8 +141,8 @@ function declareColor(name: string, service: Service, color: Color, dependsOn: p
 
 /**
  * As in switchyard: the VirtualService waits for the Deployments it sends
- * weighted traffic to, and a color with no weighted traffic waits for the
- * VirtualService.
+ * weighted traffic to, and the Deployment of a color with no weighted
+ * traffic waits for the VirtualService.
  */
 function declareService(name: string, service: Service): void {
   const other: Color = service.live === "blue" ? "green" : "blue";

@@ -55,7 +55,7 @@ export const disruptionBudget: StackValidationPolicy = {
           rule: `a PodDisruptionBudget covers every Deployment with more than ${replicasAbove} replica(s), so a node drain cannot evict all of its pods at once`,
           fix:
             `add a PodDisruptionBudget in the Deployment's namespace with maxUnavailable: 1 and selector.matchLabels ${isUnknown(selector) ? "equal to the Deployment's selector" : formatLabels(selector)}` +
-            configHint(switchyardColorOf(deployment.props), () => "ColorRelease creates one for every color with more than one replica"),
+            configHint(switchyardColorOf(deployment.props), () => "it creates one for every color with more than one replica"),
         }),
         deployment.resource.urn,
       );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuTicks, descendants, isProgramCommand, parentPid, statusKiB } from "../../bench/memory";
+import { cpuTicks, descendants, hasExited, isProgramCommand, parentPid, startTicks, statusKiB } from "../../bench/memory";
 
 describe("reading /proc", () => {
   it("reads a field of /proc/<pid>/status in KiB", () => {
@@ -13,6 +13,15 @@ describe("reading /proc", () => {
     const stat = "4243 (a (weird) name) R 17 4243 17 0 -1 4194304 900 0 2 0 250 50 1000 1000 20 0";
     expect(parentPid(stat)).toBe(17);
     expect(cpuTicks(stat)).toBe(300);
+  });
+
+  it("reads when a process started, and tells an exited one not yet reaped from a running one", () => {
+    // ... cutime cstime priority nice num_threads itrealvalue starttime vsize
+    const stat = "4243 (node) S 17 4243 17 0 -1 4194304 900 0 2 0 250 50 0 0 20 0 11 0 1562100 1200000";
+    expect(startTicks(stat)).toBe(1562100);
+    expect(hasExited(stat)).toBe(false);
+    expect(hasExited(stat.replace(") S ", ") Z "))).toBe(true);
+    expect(hasExited(undefined)).toBe(true);
   });
 
   it("finds every process below a root, however deep", () => {

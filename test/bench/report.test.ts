@@ -28,8 +28,16 @@ const results: Results = {
   runs: 3,
   sizes: [size(10, [5, 20], [5, 20]), size(50, [12, 100], [10, 80]), size(200, [40, undefined], [38, undefined])],
   rollbacks: [
-    { services: 1, up: timing([4], 1), changes: { "update VirtualService": 1 }, exact: true, kubectl: summarize([0.2]) },
-    { services: 50, up: timing([40], 0.5), changes: { "update VirtualService": 50, "update Deployment": 2 }, exact: false, kubectl: summarize([0.5]) },
+    { services: 1, up: timing([4], 1), program: summarize([3]), checkpointWrites: summarize([3, 3]), changes: { "update VirtualService": 1 }, exact: true, kubectl: summarize([0.2]) },
+    {
+      services: 50,
+      up: timing([40], 0.5),
+      program: summarize([25, 30, 28]),
+      checkpointWrites: summarize([150, 152, 151]),
+      changes: { "update VirtualService": 50, "update Deployment": 2 },
+      exact: false,
+      kubectl: summarize([0.5]),
+    },
   ],
 };
 
@@ -48,8 +56,12 @@ describe("the benchmark report", () => {
     expect(text).toContain("| 200 | 1.05x | 1.05x | – | – |");
   });
 
-  it("reports rollback changes, the Deployments among them and the floor", () => {
-    expect(figures(results)).toContain("| 50 | 40.0 s (40.0–40.0) | 20.0 s | 2 update Deployment, 50 update VirtualService | 2 | NO | 0.5 s (0.5–0.5) | 80.00x |");
+  it("reports rollback changes, the Deployments among them, where the up went and the floor", () => {
+    const text = figures(results);
+    expect(text).toContain("| services rolled back | pulumi up | up CPU | program run and diff | checkpoint writes | changes |");
+    expect(text).toContain(
+      "| 50 | 40.0 s (40.0–40.0) | 20.0 s | 28.0 s (25.0–30.0) | 151 (150–152) | 2 update Deployment, 50 update VirtualService | 2 | NO | 0.5 s (0.5–0.5) | 80.00x |",
+    );
   });
 
   it("states each target with the measured wall-time ratio, the CPU ratio beside it, and whether it is met", () => {

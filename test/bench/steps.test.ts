@@ -14,9 +14,10 @@ describe("engine output", () => {
     expect(previewTypes("{}")).toEqual([]);
   });
 
-  it("counts resources per service without the stack, providers and the namespace", () => {
+  it("counts resources per service without the stack, its read of itself, providers and the namespace", () => {
     const types = [
       "pulumi:pulumi:Stack",
+      "pulumi:pulumi:StackReference",
       "pulumi:providers:kubernetes",
       "switchyard:mesh:Namespace",
       "kubernetes:core/v1:Namespace",
@@ -25,10 +26,11 @@ describe("engine output", () => {
     expect(perService(types, 2)).toBe(3);
   });
 
-  it("counts the changes of an up by operation and type, leaving out what stayed the same", () => {
+  it("counts the changes of an up by operation and type, leaving out what stayed the same and what was only read", () => {
     const event = (op: string, type: string) => JSON.stringify({ resOutputsEvent: { metadata: { op, type } } });
     const events = [
       JSON.stringify({ preludeEvent: {} }),
+      event("read", "pulumi:pulumi:StackReference"),
       event("same", "kubernetes:apps/v1:Deployment"),
       event("update", "kubernetes:networking.istio.io/v1:VirtualService"),
       JSON.stringify({ resourcePreEvent: { metadata: { op: "update", type: "kubernetes:networking.istio.io/v1:VirtualService" } } }),

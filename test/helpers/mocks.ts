@@ -14,6 +14,8 @@ export interface Registration {
   readonly retainOnDelete: boolean;
   /** Names of the `aliases` given as specs (e.g. `{ name: "checkout-blue-config" }`). */
   readonly aliasNames: readonly string[];
+  /** Parent URNs of the `aliases` given as specs, each once. */
+  readonly aliasParents: readonly string[];
 }
 
 export interface Recorder {
@@ -31,6 +33,7 @@ interface PendingRegistration {
   dependencies: string[];
   retainOnDelete: boolean;
   aliasNames: string[];
+  aliasParents: string[];
 }
 
 /**
@@ -82,6 +85,14 @@ export function recordRegistrations(
         .getAliasesList()
         .map((alias: any) => alias.getSpec()?.getName())
         .filter((name: unknown): name is string => typeof name === "string" && name !== ""),
+      aliasParents: [
+        ...new Set<string>(
+          request
+            .getAliasesList()
+            .map((alias: any) => alias.getSpec()?.getParenturn())
+            .filter((urn: unknown): urn is string => typeof urn === "string" && urn !== ""),
+        ),
+      ],
     });
     inFlight++;
     return register(request, (error: unknown, response: any) => {

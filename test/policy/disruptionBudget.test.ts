@@ -19,7 +19,7 @@ describe("disruption-budget", () => {
       {
         what: 'Deployment shop/checkout-green runs 3 replicas and no PodDisruptionBudget selects its pods (labelled {"app":"checkout","app.kubernetes.io/name":"checkout","app.kubernetes.io/part-of":"switchyard","app.kubernetes.io/version":"1.5.0","switchyard.dev/color":"green","version":"1.5.0"})',
         rule: "a PodDisruptionBudget covers every Deployment with more than 1 replica(s), so a node drain cannot evict all of its pods at once",
-        fix: 'add a PodDisruptionBudget in the Deployment\'s namespace with maxUnavailable: 1 and selector.matchLabels {"app.kubernetes.io/name":"checkout","switchyard.dev/color":"green"} (switchyard: ColorRelease creates one for every color with more than one replica)',
+        fix: 'add a PodDisruptionBudget in the Deployment\'s namespace with maxUnavailable: 1 and selector.matchLabels {"app.kubernetes.io/name":"checkout","switchyard.dev/color":"green"} (switchyard: it creates one for every color with more than one replica)',
         urn: green.urn,
       },
     ]);

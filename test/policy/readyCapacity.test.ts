@@ -45,10 +45,10 @@ describe("traffic-only-to-ready-capacity", () => {
     expect(await checkStack(trafficOnlyToReadyCapacity, await stackWithCanary(canary))).toEqual([]);
   });
 
-  it("accepts switchyard's design for an idle color: its release depends on the VirtualService, not the other way round", async () => {
+  it("accepts switchyard's design for an idle color: its Deployment depends on the VirtualService, not the other way round", async () => {
     const resources = await stackWithCanary(0);
     expect(virtualService(resources).dependencies).not.toContain(deployment(resources, "green").urn);
-    expect(byName(resources, "switchyard:service:ColorRelease", "checkout-green").dependencies).toContain(virtualService(resources).urn);
+    expect(deployment(resources, "green").dependencies).toContain(virtualService(resources).urn);
     expect(await checkStack(trafficOnlyToReadyCapacity, resources)).toEqual([]);
   });
 

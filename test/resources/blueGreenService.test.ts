@@ -36,16 +36,13 @@ const weightsOf = (r: Recorder) =>
   );
 
 describe("what one service becomes", () => {
-  it("registers a Deployment, ConfigMap and PDB per color, one Service and the Istio routing, under typed components", async () => {
+  it("registers a Deployment, ConfigMap and PDB per color, one Service and the Istio routing, under one component", async () => {
     const r = await deploy(checkout());
     // A ConfigMap's logical name ends in its content hash: only the prefix is fixed.
     const summary = r.registrations.map((x) => `${x.type} ${x.name.replace(/-config-[0-9a-f]{10}$/, "-config-<hash>")}`).sort();
     expect(summary).toEqual(
       [
         "switchyard:service:BlueGreenService checkout",
-        "switchyard:service:ColorRelease checkout-blue",
-        "switchyard:service:ColorRelease checkout-green",
-        "switchyard:mesh:IstioRouting checkout-routing",
         `${DEPLOYMENT} checkout-blue`,
         `${DEPLOYMENT} checkout-green`,
         `${CONFIGMAP} checkout-blue-config-<hash>`,
@@ -59,18 +56,25 @@ describe("what one service becomes", () => {
     );
   });
 
-  it("parents every child to its component", async () => {
+  it("parents every object to the service's component", async () => {
     const r = await deploy(checkout());
-    const urnOf = (type: string, name: string) => r.byName(type, name).urn;
-    const service = urnOf("switchyard:service:BlueGreenService", "checkout");
-    const blue = urnOf("switchyard:service:ColorRelease", "checkout-blue");
-    const routing = urnOf("switchyard:mesh:IstioRouting", "checkout-routing");
-    expect(r.byName(DEPLOYMENT, "checkout-blue").parent).toBe(blue);
-    expect(currentConfigMap(r, "blue").parent).toBe(blue);
-    expect(r.byName(PDB, "checkout-blue-pdb").parent).toBe(blue);
-    expect(r.byName(VIRTUAL_SERVICE, "checkout-virtualservice").parent).toBe(routing);
-    expect(r.byName(SERVICE, "checkout-service").parent).toBe(service);
-    expect(r.byName("switchyard:service:ColorRelease", "checkout-blue").parent).toBe(service);
+    const service = r.byName("switchyard:service:BlueGreenService", "checkout").urn;
+    for (const object of r.registrations.filter((x) => x.type.startsWith("kubernetes:"))) {
+      expect(object.parent, `${object.type} ${object.name}`).toBe(service);
+    }
+  });
+
+  it("keeps the URNs of stacks deployed when colors and routing were components of their own, through aliases to those parents", async () => {
+    const r = await deploy(checkout());
+    const former = (type: string, name: string) => `urn:pulumi:test::switchyard::switchyard:service:BlueGreenService$${type}::${name}`;
+    const blue = former("switchyard:service:ColorRelease", "checkout-blue");
+    expect(r.byName(DEPLOYMENT, "checkout-blue").aliasParents).toContain(blue);
+    expect(currentConfigMap(r, "blue").aliasParents).toContain(blue);
+    expect(currentConfigMap(r, "blue").aliasNames).toContain("checkout-blue-config");
+    expect(r.byName(PDB, "checkout-blue-pdb").aliasParents).toContain(blue);
+    const routing = former("switchyard:mesh:IstioRouting", "checkout-routing");
+    expect(r.byName(VIRTUAL_SERVICE, "checkout-virtualservice").aliasParents).toContain(routing);
+    expect(r.byName(DESTINATION_RULE, "checkout-destinationrule").aliasParents).toContain(routing);
   });
 
   it("labels and selectors agree between Deployments, DestinationRule subsets and the Service", async () => {
@@ -245,8 +249,8 @@ describe("safety ordering", () => {
     const r = await deploy(checkout((s) => Object.assign(s, { live, canary: 0, idleReplicas: 1 })));
     expect(virtualService(r).dependencies).toContain(deploymentUrn(r, live));
     expect(virtualService(r).dependencies).not.toContain(deploymentUrn(r, idle));
-    const idleRelease = r.byName("switchyard:service:ColorRelease", `checkout-${idle}`);
-    expect(idleRelease.dependencies).toContain(virtualService(r).urn);
+    expect(r.byName(DEPLOYMENT, `checkout-${idle}`).dependencies).toContain(virtualService(r).urn);
+    expect(r.byName(DEPLOYMENT, `checkout-${live}`).dependencies).not.toContain(virtualService(r).urn);
   });
 
   it("an idle color scales to idleReplicas; the live color keeps replicas; a single pod gets no PDB", async () => {

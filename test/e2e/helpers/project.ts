@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { runPulumi, type PulumiEnvironment, type PulumiResult } from "../../../cli/pulumi/process";
 import { pulumiEnvironment } from "../../../dev/lib/environment";
 import { kubeconfigPath, TEST_CLUSTER } from "../../../dev/lib/cluster";
-import { copyProgram } from "../../../dev/lib/projectCopy";
+import { copyProgram, replaceProgram } from "../../../dev/lib/projectCopy";
 import { PROJECT_ROOT } from "../../../dev/lib/toolchain";
 
 /** Where a test project deploys: rendered manifests, or the end-to-end tests' own local cluster. */
@@ -24,9 +24,11 @@ export class TestProject {
   readonly environment: PulumiEnvironment;
   readonly namespace: string;
 
-  constructor(readonly target: Target, readonly stack = "dev") {
+  /** @param programRoot where the program comes from: an earlier program kept as a fixture, for upgrade tests */
+  constructor(readonly target: Target, readonly stack = "dev", programRoot = PROJECT_ROOT) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-"));
     copyProgram(this.dir);
+    if (programRoot !== PROJECT_ROOT) replaceProgram(this.dir, programRoot);
     // In render mode the provider would still use a cluster of the default kubeconfig, and then render at preview already.
     const renderEnv = target === "render" ? { KUBECONFIG: "/dev/null" } : {};
     // Only the sandbox's dev stack uses the published local passphrase; any other stack brings its own, as a team's would.
@@ -95,6 +97,11 @@ export class TestProject {
     this.quickPulumi(["config", "set", "--path", pathKey, String(value), ...secret]);
   }
 
+  /** Puts the repository's current program in place of the one the project has, keeping its stack config and state. */
+  upgradeProgram(): void {
+    replaceProgram(this.dir, PROJECT_ROOT);
+  }
+
   up(): Promise<PulumiResult> {
     return this.pulumi(["up", "--yes", "--skip-preview"]);
   }
@@ -103,9 +110,10 @@ export class TestProject {
    * Steps of a preview as the engine reports them: `op` per resource URN.
    * The program's read of its own stack's outputs (a StackReference, see
    * resources/stackMemory.ts) is left out: a read changes nothing.
+   * @param withSames also the resources that stay the same (pulumi leaves them out by default)
    */
-  async previewSteps(): Promise<{ op: string; urn: string; type: string; replaced: boolean }[]> {
-    const result = await this.pulumi(["preview", "--json"]);
+  async previewSteps(withSames = false): Promise<{ op: string; urn: string; type: string; replaced: boolean }[]> {
+    const result = await this.pulumi(["preview", "--json", ...(withSames ? ["--show-sames"] : [])]);
     const steps: any[] = (JSON.parse(result.stdout).steps ?? []).filter(
       (step: any) => !(step.op === "read" && step.urn.includes("::pulumi:pulumi:StackReference::")),
     );
