@@ -38,7 +38,7 @@ export const ANNOTATIONS = {
 export const OWNERSHIP_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true" };
 
 /**
- * The one server-side-apply field manager of each VirtualService. The
+ * The one server-side-apply field manager of each route object (VirtualService or HTTPRoute). The
  * provider takes it from this annotation (provider v4.25.0, `fieldManagerName`)
  * and the command's fast path applies with it too: with one manager, an
  * apply by either side owns the same fields, so neither removes what the
@@ -46,8 +46,8 @@ export const OWNERSHIP_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi
  */
 export const ROUTING_FIELD_MANAGER = "switchyard";
 
-/** On the VirtualService: ownership as everywhere, plus the shared field manager. */
-export const VIRTUAL_SERVICE_ANNOTATIONS: Readonly<Record<string, string>> = {
+/** On the route object (VirtualService or HTTPRoute): ownership as everywhere, plus the shared field manager. */
+export const ROUTE_ANNOTATIONS: Readonly<Record<string, string>> = {
   ...OWNERSHIP_ANNOTATIONS,
   "pulumi.com/patchFieldManager": ROUTING_FIELD_MANAGER,
 };
@@ -62,7 +62,7 @@ export const VIRTUAL_SERVICE_ANNOTATIONS: Readonly<Record<string, string>> = {
  */
 export const SERVICE_AWAIT_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/skipAwait": "true" };
 
-/** Header that reaches one color directly, whatever the weights, for smoke tests. */
+/** Header that reaches one color directly, whatever the weights, for smoke tests; every router matches this one constant. */
 export const COLOR_HEADER = "x-switchyard-color";
 
 export function colorName(service: string, color: Color): string {

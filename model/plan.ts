@@ -12,6 +12,12 @@ export interface ColorPlan {
   readonly slot: ColorSlot;
   /** Percent of weighted traffic this color receives. */
   readonly weight: number;
+  /**
+   * Whether the route sends this color any requests: weight above 0, or, for
+   * the color that is not live, A/B-matched or mirrored requests. The route
+   * waits for such a color to be ready; any other color waits for the route.
+   */
+  readonly receivesRequests: boolean;
   readonly replicas: number;
   /** Image to run unless the slot builds its own (then the built image's digest is used). */
   readonly image: string;
@@ -39,12 +45,16 @@ export function planService(service: ServiceConfig): ServicePlan {
 
 function planColor(service: ServiceConfig, color: Color, slot: ColorSlot, weight: number): ColorPlan {
   const image = imageReference(service.image, slot);
+  const idle = color !== service.live;
+  // A/B-matched requests are real traffic of unknown volume: that color runs the full replicas. Mirrored ones are copies.
+  const matched = idle && service.match.length > 0;
   return {
     color,
     name: colorName(service.name, color),
     slot,
     weight,
-    replicas: colorReplicas(weight, service.replicas, service.idleReplicas),
+    receivesRequests: weight > 0 || matched || (idle && service.mirror > 0),
+    replicas: colorReplicas(matched ? Math.max(weight, 1) : weight, service.replicas, service.idleReplicas),
     image,
     configMapName: configMapName(service.name, color, slot.env),
     annotations: versionAnnotations(service.name, slot, image),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COLORS, type Color } from "./config/schema";
+import { COLORS, ROUTERS, type Color, type RouterName } from "./config/schema";
 import type { ServicePlan } from "./plan";
 
 /**
@@ -16,6 +16,10 @@ export interface ServiceOutput<Image = string> {
   readonly images: Readonly<Partial<Record<Color, Image>>>;
   /** Pods each deployed color is asked to run. */
   readonly replicas: Readonly<Partial<Record<Color, number>>>;
+  /** What routes the service: `istio` or `gateway-api`. */
+  readonly router: RouterName;
+  /** Percent of live requests copied to the idle color. */
+  readonly mirror: number;
 }
 
 /** The `services` output of a stack, per service name. */
@@ -30,6 +34,8 @@ export function serviceOutput<Image>(plan: ServicePlan, builtImages: Readonly<Pa
     versions: Object.fromEntries(plan.colors.map((c) => [c.color, c.slot.version])),
     images: Object.fromEntries(plan.colors.map((c) => [c.color, builtImages[c.color] ?? c.image])),
     replicas: Object.fromEntries(plan.colors.map((c) => [c.color, c.replicas])),
+    router: plan.service.router,
+    mirror: plan.service.mirror,
   };
 }
 
@@ -42,6 +48,9 @@ const serviceOutputSchema = z.object({
   versions: perColor(z.string()),
   images: perColor(z.string()).default({}),
   replicas: perColor(z.number()).default({}),
+  // Stacks written before issue 18 had only Istio and no mirroring.
+  router: z.enum(ROUTERS).default("istio"),
+  mirror: z.number().default(0),
 });
 
 /** Reads a stack's `services` output; a stack written by an older switchyard that lacks a field gets an error naming it. */

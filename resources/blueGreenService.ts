@@ -3,14 +3,30 @@ import * as pulumi from "@pulumi/pulumi";
 import { colorRelease, type ColorRelease } from "./colorRelease";
 import type { ServiceConfig } from "../model/config/settings";
 import type { Color } from "../model/config/schema";
-import { istioRouting, type IstioRouting } from "./istioRouting";
+import { istioRouting, type IstioRouting, type RoutingArgs } from "./istioRouting";
+import { gatewayRouting, type GatewayRouting } from "./gatewayRouting";
 import { OWNERSHIP_ANNOTATIONS, SERVICE_AWAIT_ANNOTATIONS, serviceSelector } from "../model/naming";
 import { planService, type ColorPlan } from "../model/plan";
 import { serviceOutput, type ServiceOutput } from "../model/status";
 import { ServiceImage } from "./serviceImage";
 import { colorContents, type ColorContents } from "../model/contents";
 import type { ServiceHistory } from "../model/history";
-import { routingInput } from "../model/routing/virtualService";
+import { routingInput } from "../model/routing/input";
+import type { RouterName } from "../model/config/schema";
+
+/** The chosen router's objects (`router`, per stack in `switchyard:defaults` or per service). */
+function routing(router: RouterName, parent: pulumi.Resource, args: RoutingArgs): IstioRouting | GatewayRouting {
+  switch (router) {
+    case "istio":
+      return istioRouting(parent, args);
+    case "gateway-api":
+      return gatewayRouting(parent, args);
+    default: {
+      const unknown: never = router;
+      throw new Error(`no such router ${String(unknown)}`);
+    }
+  }
+}
 
 /** The routing input without its namespace, which is an Output here. */
 function routingInputOf(plan: ReturnType<typeof planService>) {
@@ -39,24 +55,25 @@ export interface BlueGreenServiceArgs {
 }
 
 /**
- * A microservice as two colors behind Istio: `<svc>-blue` and `<svc>-green`
- * Deployments (one per defined slot), one Service selecting both, and
- * routing that splits traffic by weight.
+ * A microservice as two colors: `<svc>-blue` and `<svc>-green` Deployments
+ * (one per defined slot), one Service selecting both, and routing that
+ * splits traffic by weight: Istio's VirtualService and DestinationRule, or a
+ * Gateway API HTTPRoute with a Service per color.
  *
- * Ordering is the safety mechanism. The VirtualService waits for every
- * Deployment it sends weighted traffic to, so traffic only moves onto pods
- * that have rolled out and are ready. A color with no weighted traffic waits
- * for the VirtualService instead, so it is scaled down (or rolled) only after
- * traffic has left it. Both cannot hold for one color, which is why the
- * dependency follows the weights.
+ * Ordering is the safety mechanism. The route object waits for every
+ * Deployment it sends requests to (weighted, A/B-matched or mirrored), so
+ * traffic only moves onto pods that have rolled out and are ready. A color
+ * with no requests waits for the route instead, so it is scaled down (or
+ * rolled) only after traffic has left it. Both cannot hold for one color,
+ * which is why the dependency follows the traffic.
  *
  * The one component per service: its colors and routing are plain objects
- * under it (see colorRelease and istioRouting).
+ * under it (see colorRelease, istioRouting and gatewayRouting).
  */
 export class BlueGreenService extends pulumi.ComponentResource {
   readonly releases: Partial<Record<Color, ColorRelease>>;
   readonly service: k8s.core.v1.Service;
-  readonly routing: IstioRouting;
+  readonly routing: IstioRouting | GatewayRouting;
   /** This service's entry in the `services` stack output. */
   readonly status: ServiceOutput<pulumi.Output<string> | string>;
   /** The contents each deployed color keeps after this update, to record for the next one. */
@@ -93,18 +110,18 @@ export class BlueGreenService extends pulumi.ComponentResource {
       colorRelease(this, { service, plan: color, contents: contents[color.color]!, namespace, image: images[color.color], waitFor });
 
     const releases: Partial<Record<Color, ColorRelease>> = {};
-    for (const color of plan.colors.filter((c) => c.weight > 0)) {
+    for (const color of plan.colors.filter((c) => c.receivesRequests)) {
       releases[color.color] = release(color, []);
     }
-    this.routing = istioRouting(this, {
+    this.routing = routing(service.router, this, {
       namespace,
       service: this.service,
       // The command's fast path builds the same input with the same function (model/routing/virtualService.ts).
       routing: routingInputOf(plan),
       waitFor: Object.values(releases).map((r) => r.deployment),
     });
-    for (const color of plan.colors.filter((c) => c.weight === 0)) {
-      releases[color.color] = release(color, [this.routing.virtualService]);
+    for (const color of plan.colors.filter((c) => !c.receivesRequests)) {
+      releases[color.color] = release(color, [this.routing.route]);
     }
     this.releases = releases;
 

@@ -171,7 +171,7 @@ function declareService(name: string, service: Service): void {
     {
       apiVersion: "networking.istio.io/v1",
       kind: "VirtualService",
-      // As in switchyard: one field manager shared with the command's fast path (model/naming.ts VIRTUAL_SERVICE_ANNOTATIONS).
+      // As in switchyard: one field manager shared with the command's fast path (model/naming.ts ROUTE_ANNOTATIONS).
       metadata: { ...metadata, annotations: { ...OWNERSHIP, "pulumi.com/patchFieldManager": "switchyard" } },
       spec: {
         hosts: [host],

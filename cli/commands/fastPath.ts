@@ -98,7 +98,7 @@ export class FastPath {
     if (this.moved === undefined) return { fastPath: false };
     return {
       fastPath: true,
-      moves: this.moved.map((moved) => ({ service: moved.service, virtualService: moved.object, split: moved.split, safeAtSeconds: round(moved.safeAtSeconds) })),
+      moves: this.moved.map((moved) => ({ service: moved.service, virtualService: moved.object, kind: moved.kind, split: moved.split, safeAtSeconds: round(moved.safeAtSeconds) })),
       safeAtSeconds: round(Math.max(...this.moved.map((moved) => moved.safeAtSeconds))),
       ...(this.recorded === undefined ? {} : { recordedAtSeconds: round(this.recorded.atSeconds), recordedUpdate: recordedUpdate(this.recorded.update) }),
     };
@@ -106,7 +106,7 @@ export class FastPath {
 }
 
 function safeLine(moved: TrafficMoved): string {
-  return `${moved.service}: ${moved.split} at +${moved.safeAtSeconds.toFixed(2)} s (VirtualService ${moved.object})`;
+  return `${moved.service}: ${moved.split} at +${moved.safeAtSeconds.toFixed(2)} s (${moved.kind} ${moved.object})`;
 }
 
 function waitingLine(stack: string, holders: readonly LockHolder[], timeoutMs: number): string {

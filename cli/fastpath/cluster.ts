@@ -1,6 +1,6 @@
 import { LABELS, ROUTING_FIELD_MANAGER } from "../../model/naming";
-import { ISTIO_NETWORKING_API_VERSION } from "../../model/routing/istioTypes";
-import type { VirtualServiceObject } from "../../model/routing/virtualService";
+import { describeRoute, routeKind, type RouteObject } from "../../model/routing/routeObject";
+import type { RouterName } from "../../model/config/schema";
 import { KubeApi, KubeApiError } from "../kube/api";
 import { clusterAccess, type KubeconfigSetting } from "../kube/kubeconfig";
 import type { DeploymentState } from "./readiness";
@@ -10,13 +10,13 @@ export class ClusterError extends Error {
   override name = "ClusterError";
 }
 
-/** The VirtualService changed between the fast path's read and its apply (another operator's move): this apply did nothing. */
+/** The route object (VirtualService or HTTPRoute) changed between the fast path's read and its apply (another operator's move): this apply did nothing. */
 export class MovedMeanwhileError extends ClusterError {
   override name = "MovedMeanwhileError";
 }
 
-/** A VirtualService as the API server holds it: what the fast path compares and the version its apply is conditional on. */
-export interface LiveVirtualService {
+/** A route object (VirtualService or HTTPRoute) as the API server holds it: what the fast path compares and the version its apply is conditional on. */
+export interface LiveRoute {
   readonly resourceVersion: string;
   readonly spec: unknown;
 }
@@ -24,14 +24,14 @@ export interface LiveVirtualService {
 export interface RoutingCluster {
   readonly server: string;
   deploymentState(namespace: string, name: string): Promise<DeploymentState | undefined>;
-  /** The live VirtualService; a ClusterError when it does not exist, since an apply would create it outside Pulumi's state. */
-  virtualService(namespace: string, name: string): Promise<LiveVirtualService>;
+  /** The live route object of `router`; a ClusterError when it does not exist, since an apply would create it outside Pulumi's state. */
+  route(router: RouterName, namespace: string, name: string): Promise<LiveRoute>;
   /**
    * Server-side apply of the whole object with the field manager the program
    * names, only if the object is still at `resourceVersion` (else a
    * MovedMeanwhileError); returns the new resourceVersion.
    */
-  applyVirtualService(object: VirtualServiceObject, resourceVersion: string): Promise<string>;
+  applyRoute(object: RouteObject, router: RouterName, resourceVersion: string): Promise<string>;
   close(): void;
 }
 
@@ -50,7 +50,10 @@ export async function connect(setting: KubeconfigSetting): Promise<RoutingCluste
   }
   const server = api.server;
   const failed = (what: string, error: unknown) => new ClusterError(`${what} on the API server ${server} failed: ${message(error)}`);
-  const vsPath = (namespace: string, name: string) => `/apis/${ISTIO_NETWORKING_API_VERSION}/namespaces/${encodeURIComponent(namespace)}/virtualservices/${encodeURIComponent(name)}`;
+  const routePath = (router: RouterName, namespace: string, name: string) => {
+    const kind = routeKind(router);
+    return `/apis/${kind.apiVersion}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}/${encodeURIComponent(name)}`;
+  };
 
   return {
     server,
@@ -71,36 +74,38 @@ export async function connect(setting: KubeconfigSetting): Promise<RoutingCluste
         ...optional("templateVersion", template?.[LABELS.version]),
       };
     },
-    async virtualService(namespace, name) {
+    async route(router, namespace, name) {
+      const object = `${routeKind(router).kind} ${namespace}/${name}`;
       let live: KubeObject | undefined;
       try {
-        live = await api.get<KubeObject>(vsPath(namespace, name));
+        live = await api.get<KubeObject>(routePath(router, namespace, name));
       } catch (error) {
-        throw failed(`reading VirtualService ${namespace}/${name}`, error);
+        throw failed(`reading ${object}`, error);
       }
       if (live === undefined) {
         throw new ClusterError(
-          `VirtualService ${namespace}/${name} does not exist on the API server ${server} (deleted outside Pulumi?): ` +
+          `${object} does not exist on the API server ${server} (deleted outside Pulumi?): ` +
             `traffic was not moved, since an apply would create it behind Pulumi's back; run the command with --no-fast-path, whose pulumi up recreates it (after pulumi refresh)`,
         );
       }
       return { resourceVersion: live.metadata?.resourceVersion ?? "", spec: live.spec };
     },
-    async applyVirtualService(object, resourceVersion) {
+    async applyRoute(object, router, resourceVersion) {
       const { namespace, name } = object.metadata;
+      const described = describeRoute(object);
       const conditional = { ...object, metadata: { ...object.metadata, resourceVersion } };
       try {
         // force: the stack config is the source of truth (pulumi.com/patchForce on every object), and it takes the
         // weights over from the provider's earlier random manager, which a stack deployed before the shared one still has.
-        const applied = await api.apply<KubeObject>(vsPath(namespace, name), conditional, { fieldManager: ROUTING_FIELD_MANAGER, force: true });
+        const applied = await api.apply<KubeObject>(routePath(router, namespace, name), conditional, { fieldManager: ROUTING_FIELD_MANAGER, force: true });
         return applied.metadata?.resourceVersion ?? "";
       } catch (error) {
         if (error instanceof KubeApiError && error.status === 409) {
           throw new MovedMeanwhileError(
-            `VirtualService ${namespace}/${name} changed on the API server ${server} while switchyard moved it (another operator's move?): this command did not move it`,
+            `${described} changed on the API server ${server} while switchyard moved it (another operator's move?): this command did not move it`,
           );
         }
-        throw failed(`server-side apply of VirtualService ${namespace}/${name}`, error);
+        throw failed(`server-side apply of ${described}`, error);
       }
     },
     close: () => api.close(),

@@ -1,9 +1,10 @@
 import type { StackConfig } from "../../model/config/settings";
-import { routingInput, virtualServiceObject, type VirtualServiceObject } from "../../model/routing/virtualService";
+import { routingInput } from "../../model/routing/input";
+import { describeRoute, routeObject, type RouteObject } from "../../model/routing/routeObject";
 import { canonical, NO_WEIGHT_CHANGE, weightMove, type ServiceWeightMove } from "../../model/weightMove";
 import type { CheckedEdit } from "../edits/apply";
 import type { KubeconfigSetting } from "../kube/kubeconfig";
-import { ClusterError, connect, type LiveVirtualService, type RoutingCluster } from "./cluster";
+import { ClusterError, connect, type LiveRoute, type RoutingCluster } from "./cluster";
 import { PartialMoveError } from "./errors";
 import type { TrafficMoved } from "./moved";
 import { refusedSplit } from "./policyWeights";
@@ -30,7 +31,7 @@ export interface FastPathInput {
 
 interface PlannedMove {
   readonly move: ServiceWeightMove;
-  readonly object: VirtualServiceObject;
+  readonly object: RouteObject;
 }
 
 /**
@@ -49,7 +50,7 @@ export async function moveTrafficFirst(input: FastPathInput): Promise<FastPathOu
   const move = weightMove(before, checked.next, checked.edits.map((edit) => edit.service));
   if (!move.weightOnly) return { skipped: move.reason, movesTraffic: move.reason !== NO_WEIGHT_CHANGE };
   const namespace = checked.next.namespace;
-  const planned = move.services.map((service) => ({ move: service, object: virtualServiceObject(routingInput(service.plan, namespace)) }));
+  const planned = move.services.map((service) => ({ move: service, object: routeObject(routingInput(service.plan, namespace)) }));
   for (const { object } of planned) {
     const refused = refusedSplit(input.policyConfigFile, object);
     if (refused !== undefined) return { skipped: refused, movesTraffic: true };
@@ -59,13 +60,13 @@ export async function moveTrafficFirst(input: FastPathInput): Promise<FastPathOu
   try {
     const live = await Promise.all(planned.map((entry) => readState(cluster, namespace, entry)));
     for (const [index, { move: service }] of planned.entries()) {
-      const reason = liveMismatch(live[index]!.virtualService, service, namespace, input.stackFile) ?? live[index]!.notReady;
+      const reason = liveMismatch(live[index]!.route, service, namespace, input.stackFile) ?? live[index]!.notReady;
       if (reason !== undefined) return { skipped: reason, movesTraffic: true };
     }
     const applied = await Promise.allSettled(
       planned.map(async ({ move: service, object }, index): Promise<TrafficMoved> => {
-        const resourceVersion = await cluster.applyVirtualService(object, live[index]!.virtualService.resourceVersion);
-        return { service: service.plan.service.name, object: `${namespace}/${object.metadata.name}`, split: splitOf(service), safeAtSeconds: clock(), resourceVersion };
+        const resourceVersion = await cluster.applyRoute(object, service.plan.service.router, live[index]!.route.resourceVersion);
+        return { service: service.plan.service.name, object: `${namespace}/${object.metadata.name}`, kind: object.kind, split: splitOf(service), safeAtSeconds: clock(), resourceVersion };
       }),
     );
     return { moved: movedOrThrow(applied) };
@@ -75,26 +76,26 @@ export async function moveTrafficFirst(input: FastPathInput): Promise<FastPathOu
 }
 
 interface LiveState {
-  readonly virtualService: LiveVirtualService;
+  readonly route: LiveRoute;
   readonly notReady?: string;
 }
 
-/** The VirtualService and every gaining color's Deployment, read at once. */
+/** The route object and every gaining color's Deployment, read at once. */
 async function readState(cluster: RoutingCluster, namespace: string, { move, object }: PlannedMove): Promise<LiveState> {
-  const [virtualService, states] = await Promise.all([
-    cluster.virtualService(namespace, object.metadata.name),
+  const [route, states] = await Promise.all([
+    cluster.route(move.plan.service.router, namespace, object.metadata.name),
     Promise.all(move.gaining.map((color) => cluster.deploymentState(namespace, color.name))),
   ]);
   const notReady = move.gaining.map((color, index) => notReadyReason(color, namespace, states[index])).find((reason) => reason !== undefined);
-  return { virtualService, ...(notReady === undefined ? {} : { notReady }) };
+  return { route, ...(notReady === undefined ? {} : { notReady }) };
 }
 
-/** Why the live VirtualService is not what the stack file renders for the service before the edit, if it is not. */
-function liveMismatch(live: LiveVirtualService, service: ServiceWeightMove, namespace: string, stackFile: string): string | undefined {
-  const expected = virtualServiceObject(routingInput(service.before, namespace));
+/** Why the live route object is not what the stack file renders for the service before the edit, if it is not. */
+function liveMismatch(live: LiveRoute, service: ServiceWeightMove, namespace: string, stackFile: string): string | undefined {
+  const expected = routeObject(routingInput(service.before, namespace));
   if (canonical(live.spec) === canonical(expected.spec)) return undefined;
   return (
-    `VirtualService ${namespace}/${expected.metadata.name} does not hold what ${stackFile} says (${splitOf({ plan: service.before })}): ` +
+    `${describeRoute(expected)} does not hold what ${stackFile} says (${splitOf({ plan: service.before })}): ` +
     `a move not yet recorded, another operator's change, or an edit not yet applied; pulumi up, after the stale-clone check, decides`
   );
 }

@@ -1,7 +1,6 @@
 import { COLORS, type Color } from "../../model/config/schema";
 import { LABELS } from "../../model/naming";
-import { ISTIO_NETWORKING_API_VERSION } from "../../model/routing/istioTypes";
-import { weightsOf } from "../../model/routing/istioSpecs";
+import { ROUTE_KINDS, type RouteKind } from "../../model/routing/routeObject";
 import type { TrafficWeights } from "../../model/traffic";
 import { KubeApi } from "../kube/api";
 import { clusterAccess, type KubeconfigSetting } from "../kube/kubeconfig";
@@ -14,7 +13,7 @@ export interface ColorPods {
 
 export type LivePods = Record<string, Partial<Record<Color, ColorPods>>>;
 
-/** What the cluster runs now: pods per service and color, and the weights each service's VirtualService holds. */
+/** What the cluster runs now: pods per service and color, and the weights each service's route object (VirtualService or HTTPRoute) holds. */
 export interface LiveCluster {
   readonly pods: LivePods;
   readonly weights: Readonly<Record<string, TrafficWeights>>;
@@ -22,24 +21,27 @@ export interface LiveCluster {
 
 interface Item {
   metadata?: { name?: string; labels?: Record<string, string> };
-  spec?: { replicas?: number };
+  spec?: { replicas?: number } & Record<string, unknown>;
   status?: { readyReplicas?: number };
 }
 
 /**
- * Reads the switchyard Deployments and VirtualServices of a namespace from
- * the cluster the stack deploys to, both lists at once.
+ * Reads the switchyard Deployments and route objects (VirtualServices and
+ * HTTPRoutes) of a namespace from the cluster the stack deploys to, all
+ * lists at once. A route kind whose CRD the cluster lacks reads as none.
  */
 export async function readLiveCluster(setting: KubeconfigSetting, namespace: string): Promise<LiveCluster> {
   const api = new KubeApi(await clusterAccess(setting));
   try {
     const having = (label: string) => `labelSelector=${encodeURIComponent(label)}`;
     const ns = encodeURIComponent(namespace);
-    const [deployments, virtualServices] = await Promise.all([
+    const kinds = Object.values(ROUTE_KINDS) as RouteKind<unknown>[];
+    const [deployments, ...routes] = await Promise.all([
       api.get<{ items: Item[] }>(`/apis/apps/v1/namespaces/${ns}/deployments?${having(LABELS.color)}`),
-      api.get<{ items: (Item & { spec?: unknown })[] }>(`/apis/${ISTIO_NETWORKING_API_VERSION}/namespaces/${ns}/virtualservices?${having(LABELS.name)}`),
+      ...kinds.map((kind) => api.get<{ items: Item[] }>(`/apis/${kind.apiVersion}/namespaces/${ns}/${kind.plural}?${having(LABELS.name)}`)),
     ]);
-    return { pods: podsOf(deployments?.items ?? []), weights: weightsByService(virtualServices?.items ?? []) };
+    const weights = Object.assign({}, ...kinds.map((kind, index) => weightsByService(kind, routes[index]?.items ?? [])));
+    return { pods: podsOf(deployments?.items ?? []), weights };
   } finally {
     api.close();
   }
@@ -57,11 +59,11 @@ function podsOf(deployments: readonly Item[]): LivePods {
   return pods;
 }
 
-function weightsByService(virtualServices: readonly (Item & { spec?: unknown })[]): Record<string, TrafficWeights> {
+function weightsByService(kind: RouteKind<unknown>, routes: readonly Item[]): Record<string, TrafficWeights> {
   const weights: Record<string, TrafficWeights> = {};
-  for (const virtualService of virtualServices) {
-    const service = virtualService.metadata?.labels?.[LABELS.name];
-    const read = weightsOf(virtualService.spec);
+  for (const route of routes) {
+    const service = route.metadata?.labels?.[LABELS.name];
+    const read = service === undefined ? undefined : kind.weightsOf(route.spec, service);
     if (service !== undefined && read !== undefined) weights[service] = read;
   }
   return weights;

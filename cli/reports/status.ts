@@ -1,4 +1,4 @@
-import { COLORS, type Color } from "../../model/config/schema";
+import { COLORS, type Color, type RouterName } from "../../model/config/schema";
 import type { ServicesOutput } from "../../model/status";
 import type { TrafficWeights } from "../../model/traffic";
 import type { ColorPods, LiveCluster } from "./livePods";
@@ -14,9 +14,12 @@ export interface ServiceStatus {
   readonly service: string;
   readonly live: Color;
   readonly canary: number;
+  readonly router: RouterName;
+  /** Percent of live requests copied to the idle color. */
+  readonly mirror: number;
   readonly colors: Partial<Record<Color, ColorStatus>>;
   /**
-   * The weights the cluster's VirtualService holds when they differ from
+   * The weights the cluster's route object (VirtualService or HTTPRoute) holds when they differ from
    * what the last update recorded: traffic was moved on the API server (the
    * fast path) and the move is not recorded yet.
    */
@@ -39,26 +42,26 @@ export function serviceStatuses(outputs: ServicesOutput, cluster: LiveCluster | 
       }
       const live = cluster?.weights[service];
       const moved = live !== undefined && COLORS.some((color) => (live[color] ?? 0) !== (output.weights[color] ?? 0));
-      return { service, live: output.live, canary: output.canary, colors, ...(moved ? { movedNotRecorded: live } : {}) };
+      return { service, live: output.live, canary: output.canary, router: output.router, mirror: output.mirror, colors, ...(moved ? { movedNotRecorded: live } : {}) };
     });
 }
 
-/** One row per service: `checkout  blue  blue 1.4.2 100% 2/2 ready   green 1.5.0 0% 2/2 ready`. */
+/** One row per service: `checkout  blue  istio        blue 1.4.2 100% 2/2 ready   green 1.5.0 0% 2/2 ready`. */
 export function formatStatus(statuses: readonly ServiceStatus[]): string {
   const width = Math.max(7, ...statuses.map((status) => status.service.length));
-  const header = `${"service".padEnd(width)}  live   ${"blue".padEnd(26)}  green`;
+  const header = `${"service".padEnd(width)}  live   router       ${"blue".padEnd(26)}  green`;
   const rows = statuses.map((status) => {
-    const cells = COLORS.map((color) => formatColor(status.colors[color]));
-    const row = `${status.service.padEnd(width)}  ${status.live.padEnd(5)}  ${cells[0]!.padEnd(26)}  ${cells[1]}`;
+    const cells = COLORS.map((color) => formatColor(status.colors[color], color !== status.live ? status.mirror : 0));
+    const row = `${status.service.padEnd(width)}  ${status.live.padEnd(5)}  ${status.router.padEnd(11)}  ${cells[0]!.padEnd(26)}  ${cells[1]}`;
     return status.movedNotRecorded === undefined ? row : `${row}\n${" ".repeat(width)}  ${movedNote(status.movedNotRecorded)}`;
   });
   return [header, ...rows].join("\n");
 }
 
-function formatColor(color: ColorStatus | undefined): string {
+function formatColor(color: ColorStatus | undefined, mirror: number): string {
   if (color === undefined) return "-";
   const pods = color.pods === undefined ? "pods unknown" : `${color.pods.ready}/${color.pods.desired} ready`;
-  return `${color.version} ${color.weight}% ${pods}`;
+  return `${color.version} ${color.weight}%${mirror > 0 ? ` +${mirror}% mirrored` : ""} ${pods}`;
 }
 
 /** `moved, not recorded: the cluster sends 100% blue, 0% green; the stack records the weights above`. */

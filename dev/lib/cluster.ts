@@ -3,14 +3,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { BootstrapError, goEnvironment, goVersion } from "./goBuild";
 import { LOCAL_DIR } from "./environment";
-import { binDir, ETCD, isBuilt, ISTIO_API_MODULE_VERSION, KUBERNETES, KWOK, PROJECT_ROOT, TOOLS_DIR } from "./toolchain";
+import { binDir, ETCD, GATEWAY_API_MODULE_VERSION, isBuilt, ISTIO_API_MODULE_VERSION, KUBERNETES, KWOK, PROJECT_ROOT, TOOLS_DIR } from "./toolchain";
 
 /**
  * A hermetic Kubernetes cluster on this machine: etcd, kube-apiserver,
  * kube-controller-manager and kube-scheduler run as local processes under
  * kwokctl, KWOK simulates nodes and pod lifecycles (no container runtime),
- * and Istio's CRDs are installed so the API server validates VirtualServices
- * and DestinationRules against Istio's schema. Everything binds to loopback.
+ * and Istio's and the Gateway API's CRDs are installed so the API server
+ * validates VirtualServices, DestinationRules and HTTPRoutes against their
+ * real schemas. Everything binds to loopback.
  */
 
 /** The cluster `npm start` deploys the dev stack into. */
@@ -24,6 +25,7 @@ export const TEST_CLUSTER = process.env.SWITCHYARD_E2E_CLUSTER ?? "switchyard-e2
 const KWOK_WORKDIR = path.join(LOCAL_DIR, "kwok");
 const STAGES_FILE = path.join(PROJECT_ROOT, "dev", "cluster", "stages.yaml");
 const ISTIO_CRDS = ["virtualservices.networking.istio.io", "destinationrules.networking.istio.io"];
+const GATEWAY_API_CRDS = ["httproutes.gateway.networking.k8s.io", "gateways.gateway.networking.k8s.io"];
 const SIMULATED_NODES = 2;
 
 export interface ClusterTools {
@@ -119,16 +121,30 @@ function writeClusterConfig(name: string, tools: ClusterTools, options: ClusterO
   return file;
 }
 
-/** Istio's CRD file, read from the istio.io/api module that tools/istio-crds pins. */
-export function istioCrdFile(): string {
-  const moduleDir = path.join(TOOLS_DIR, "istio-crds");
-  const download = spawnSync("go", ["mod", "download", "-json", `istio.io/api@${ISTIO_API_MODULE_VERSION}`], {
-    cwd: moduleDir,
+/** The directory of a Go module version in the module cache, fetched from the tools/ module that pins it. */
+function moduleDir(toolsModule: string, module: string, version: string): string {
+  const download = spawnSync("go", ["mod", "download", "-json", `${module}@${version}`], {
+    cwd: path.join(TOOLS_DIR, toolsModule),
     env: goEnvironment(),
     encoding: "utf8",
   });
-  if (download.status !== 0) throw new BootstrapError(`cannot fetch istio.io/api@${ISTIO_API_MODULE_VERSION}: ${download.stdout}${download.stderr}`);
-  return path.join(JSON.parse(download.stdout).Dir, "kubernetes", "customresourcedefinitions.gen.yaml");
+  if (download.status !== 0) throw new BootstrapError(`cannot fetch ${module}@${version}: ${download.stdout}${download.stderr}`);
+  return JSON.parse(download.stdout).Dir;
+}
+
+/** Istio's CRD file, read from the istio.io/api module that tools/istio-crds pins. */
+export function istioCrdFile(): string {
+  return path.join(moduleDir("istio-crds", "istio.io/api", ISTIO_API_MODULE_VERSION), "kubernetes", "customresourcedefinitions.gen.yaml");
+}
+
+/**
+ * The Gateway API's standard-channel CRDs (HTTPRoute, Gateway, ...), read
+ * from the sigs.k8s.io/gateway-api module that tools/gateway-api-crds pins.
+ * The experimental channel is not applied: nothing switchyard writes needs it
+ * (the RequestMirror filter's percent is standard since v1.3).
+ */
+export function gatewayApiCrdDir(): string {
+  return path.join(moduleDir("gateway-api-crds", "sigs.k8s.io/gateway-api", GATEWAY_API_MODULE_VERSION), "config", "crd", "standard");
 }
 
 export interface StartResult {
@@ -162,9 +178,9 @@ export function startCluster(name: string, log: (line: string) => void = () => {
     ...leaveUserKubeconfig(name),
   ]);
   run(tools, tools.kwokctl, ["scale", "node", "--name", name, "--replicas", String(SIMULATED_NODES)]);
-  log("applying Istio CRDs");
-  kubectl(name, ["apply", "--server-side", "-f", istioCrdFile()]);
-  kubectl(name, ["wait", "--for", "condition=Established", "--timeout=60s", ...ISTIO_CRDS.map((crd) => `crd/${crd}`)]);
+  log("applying Istio and Gateway API CRDs");
+  kubectl(name, ["apply", "--server-side", "-f", istioCrdFile(), "-f", gatewayApiCrdDir()]);
+  kubectl(name, ["wait", "--for", "condition=Established", "--timeout=60s", ...[...ISTIO_CRDS, ...GATEWAY_API_CRDS].map((crd) => `crd/${crd}`)]);
   kubectl(name, ["wait", "--for", "condition=Ready", "--timeout=60s", "node", "--all"]);
   return { kubeconfig, started: true, seconds: (Date.now() - started) / 1000 };
 }

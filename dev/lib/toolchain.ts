@@ -41,6 +41,8 @@ export const KUBERNETES_VERSION = "v1.36.1";
 export const ETCD_VERSION = "v3.6.10";
 export const KWOK_VERSION = "v0.8.0";
 export const ISTIO_API_MODULE_VERSION = "v1.30.3";
+/** v1.6.3 is the newest the machine's Go builds (v1.7.0 needs a newer Go); its standard channel has everything switchyard writes. */
+export const GATEWAY_API_MODULE_VERSION = "v1.6.3";
 export const ARGO_ROLLOUTS_VERSION = "v1.8.3";
 
 /**

@@ -39,6 +39,10 @@ export function resolveService(name: string, raw: RawService, defaults: RawDefau
     slots: resolveSlots(raw, secrets),
     live: raw.live,
     canary: raw.canary ?? BUILTIN_DEFAULTS.canary,
+    router: raw.router ?? defaults.router ?? BUILTIN_DEFAULTS.router,
+    parentRefs: raw.parentRefs ?? defaults.parentRefs ?? [],
+    mirror: raw.mirror ?? BUILTIN_DEFAULTS.mirror,
+    match: raw.match ?? [],
     ...(raw.database === undefined ? {} : { database: raw.database }),
   };
 }

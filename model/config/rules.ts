@@ -85,8 +85,60 @@ const RULES: readonly Rule[] = [
     },
   },
   { reads: () => ["resources"], check: (service, raw) => requestAboveLimitProblems(service, raw) },
+  { reads: () => ["router", "parentRefs"], check: (service, raw) => gatewayProblems(service, raw) },
+  { reads: (service) => ["mirror", "live", "canary", "idleReplicas", otherColor(service.live)], check: (service, raw) => mirrorProblems(service, raw) },
+  {
+    reads: (service) => ["match", "live", otherColor(service.live)],
+    check: (service) =>
+      service.match.length === 0 || service.slots[otherColor(service.live)] !== undefined
+        ? []
+        : [
+            {
+              key: serviceKey(service.name, "match"),
+              value: service.match,
+              allowed: `no conditions while ${slotKey(service.name, otherColor(service.live))} is not defined: matching requests go to the color that is not live, so it must exist`,
+            },
+          ],
+  },
   { reads: () => ["database", "live", "canary", "blue", "green"], check: (service) => schemaGateProblems(service) },
 ];
+
+/** An HTTPRoute attaches to a Gateway or routes nothing: the Gateway API router needs its parentRefs. */
+function gatewayProblems(service: ServiceConfig, raw: unknown): ConfigProblem[] {
+  if (service.router !== "gateway-api" || service.parentRefs.length > 0) return [];
+  return [
+    {
+      key: writtenAt(raw, service.name, "parentRefs"),
+      value: undefined,
+      allowed: `at least one Gateway, such as [{name: shop-gateway, namespace: gateways}]: ${writtenAt(raw, service.name, "router")} is gateway-api, and an HTTPRoute routes only through the Gateways in its parentRefs`,
+    },
+  ];
+}
+
+/**
+ * Mirroring copies live requests to the idle color (requirement issue 18): it
+ * needs that color to exist and run pods, and it is not mixed with a canary,
+ * where the other color already takes real requests.
+ */
+function mirrorProblems(service: ServiceConfig, raw: unknown): ConfigProblem[] {
+  if (service.mirror === 0) return [];
+  const idle = otherColor(service.live);
+  const problem = (allowed: string): ConfigProblem[] => [{ key: serviceKey(service.name, "mirror"), value: service.mirror, allowed }];
+  if (service.slots[idle] === undefined) {
+    return problem(`0 while ${slotKey(service.name, idle)} is not defined: mirroring copies requests to the idle color, and ${service.name} has only ${service.live}`);
+  }
+  if (service.canary > 0) {
+    return problem(
+      `0 while a canary is running (${serviceKey(service.name, "canary")} is ${service.canary}): the rule "mirror only to an idle color" keeps shadow traffic apart from real traffic; finish the canary with promote or rollback first`,
+    );
+  }
+  if (service.idleReplicas === 0) {
+    return problem(
+      `0 while the idle color ${idle} runs no replicas (${writtenAt(raw, service.name, "idleReplicas")} is 0): mirrored requests only go to ready pods; raise idleReplicas first`,
+    );
+  }
+  return [];
+}
 
 /** Kubernetes refuses a container whose request exceeds its limit, so the rollout would fail only once it reached the cluster. */
 function requestAboveLimitProblems(service: ServiceConfig, raw: unknown): ConfigProblem[] {

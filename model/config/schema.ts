@@ -146,8 +146,50 @@ export const slotSchema = z.strictObject({
   build: buildSchema.optional(),
 }, { error: (issue) => (issue.code === "invalid_type" ? ALLOWED_SLOT : undefined) });
 
+export const ROUTERS = ["istio", "gateway-api"] as const;
+export type RouterName = (typeof ROUTERS)[number];
+export const ALLOWED_ROUTER =
+  "istio (a VirtualService and a DestinationRule) or gateway-api (an HTTPRoute, gateway.networking.k8s.io/v1, attached to the Gateways in parentRefs)";
+
+const ALLOWED_PARENT_REF =
+  "a Gateway the HTTPRoute attaches to, such as {name: shop-gateway, namespace: gateways, sectionName: http}; name is required";
+const k8sName = (allowed: string) => text(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, allowed).max(253, { error: allowed });
+
+/** A Gateway API `parentRef` to a Gateway; kind and group are always Gateway's. */
+export const parentRefSchema = z.strictObject(
+  {
+    name: k8sName(`${ALLOWED_PARENT_REF} (a Kubernetes object name)`),
+    namespace: text(DNS_LABEL, `${ALLOWED_PARENT_REF} (namespace: a lower-case DNS label)`).optional(),
+    sectionName: k8sName(`${ALLOWED_PARENT_REF} (sectionName: the listener's name)`).optional(),
+    port: integer(1, 65535).optional(),
+  },
+  { error: (issue) => (issue.code === "invalid_type" ? ALLOWED_PARENT_REF : undefined) },
+);
+
+const ALLOWED_MATCH =
+  "a condition with exactly one of header or cookie and the exact value to match, such as {header: x-user-group, exact: beta} or {cookie: beta, exact: \"1\"}";
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+
+/** An A/B condition: requests that meet it go to the color that is not live, whatever the weights. */
+export const matchSchema = z
+  .strictObject(
+    {
+      header: text(HEADER_NAME, "an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)").optional(),
+      cookie: text(COOKIE_NAME, "a cookie name (letters, digits and !#$%&'*+-.^_`|~)").optional(),
+      exact: z.string({ error: ALLOWED_MATCH }).min(1, { error: ALLOWED_MATCH }).max(256, { error: ALLOWED_MATCH }),
+    },
+    { error: (issue) => (issue.code === "invalid_type" ? ALLOWED_MATCH : undefined) },
+  )
+  .refine((match) => (match.header === undefined) !== (match.cookie === undefined), { error: ALLOWED_MATCH });
+
 /** Fields that `switchyard:defaults` may set for every service. */
 const sharedServiceFields = {
+  router: z.enum(ROUTERS, { error: ALLOWED_ROUTER }).optional(),
+  parentRefs: z
+    .array(parentRefSchema, { error: `a list of Gateways: ${ALLOWED_PARENT_REF}` })
+    .min(1, { error: `at least one Gateway: ${ALLOWED_PARENT_REF}` })
+    .optional(),
   port: integer(1, 65535).optional(),
   replicas: integer(0, 1000).optional(),
   idleReplicas: integer(0, 1000).optional(),
@@ -166,6 +208,8 @@ export const serviceSchema = z.strictObject({
   green: slotSchema.optional(),
   live: z.enum(COLORS, { error: ALLOWED_COLOR }),
   canary: integer(0, 100).optional(),
+  mirror: integer(0, 100, "a percentage of live requests, an integer from 0 to 100, copied to the idle color (0: no mirroring)").optional(),
+  match: z.array(matchSchema, { error: `a list of conditions: ${ALLOWED_MATCH}` }).max(16, { error: "at most 16 conditions" }).optional(),
   database: z
     .strictObject({ schemaVersion: integer(0, 1_000_000, "a non-negative integer schema version") })
     .optional(),
@@ -237,3 +281,5 @@ export type RawDefaults = z.infer<typeof defaultsSchema>;
 export type RawAnalysis = z.infer<typeof analysisSchema>;
 export type RawProbe = z.infer<typeof probeSchema>;
 export type RawResources = z.infer<typeof resourcesSchema>;
+export type RawParentRef = z.infer<typeof parentRefSchema>;
+export type RawMatch = z.infer<typeof matchSchema>;

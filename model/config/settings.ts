@@ -1,5 +1,5 @@
 import type { AnalysisSettings } from "./analysis";
-import type { Color } from "./schema";
+import type { Color, RawMatch, RawParentRef, RouterName } from "./schema";
 
 /**
  * The stack config as the program and the command use it: typed, validated,
@@ -62,6 +62,14 @@ export interface ServiceConfig {
   readonly live: Color;
   /** Percent of traffic (0..100) sent to the color that is not live. */
   readonly canary: number;
+  /** What renders the routing: Istio's VirtualService and DestinationRule, or a Gateway API HTTPRoute. */
+  readonly router: RouterName;
+  /** The Gateways an HTTPRoute attaches to; empty with the istio router. */
+  readonly parentRefs: readonly RawParentRef[];
+  /** Percent (0..100) of live requests copied to the idle color, whose responses are discarded. */
+  readonly mirror: number;
+  /** A/B conditions: matching requests go to the color that is not live, whatever the weights. */
+  readonly match: readonly RawMatch[];
   readonly database?: { readonly schemaVersion: number };
 }
 
@@ -81,6 +89,8 @@ export const BUILTIN_DEFAULTS = {
   revisionHistoryLimit: 5,
   progressDeadlineSeconds: 600,
   canary: 0,
+  router: "istio",
+  mirror: 0,
   manageNamespace: true,
   probes: {
     readiness: { path: "/readyz", initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 },

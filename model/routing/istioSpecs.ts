@@ -1,17 +1,8 @@
-import { COLORS, type Color } from "../config/schema";
-import type { DestinationRuleSpec, HTTPRoute, VirtualServiceSpec } from "./istioTypes";
+import { COLORS, type Color, type RawMatch } from "../config/schema";
+import type { DestinationRuleSpec, HTTPMatchRequest, HTTPRoute, VirtualServiceSpec } from "./istioTypes";
 import { COLOR_HEADER, colorSelector, serviceHost } from "../naming";
 import type { TrafficWeights } from "../traffic";
-
-/** What the mesh needs to know about one service to route it. */
-export interface RoutingInput {
-  readonly service: string;
-  readonly namespace: string;
-  readonly port: number;
-  /** Colors that have a Deployment, in a fixed order (blue before green). */
-  readonly colors: readonly Color[];
-  readonly weights: TrafficWeights;
-}
+import { cookiePattern, idleColor, type RoutingInput } from "./input";
 
 /** One subset per deployed color, selected by exactly the labels that color's Deployment selects its pods by. */
 export function destinationRuleSpec(input: RoutingInput): DestinationRuleSpec {
@@ -21,14 +12,19 @@ export function destinationRuleSpec(input: RoutingInput): DestinationRuleSpec {
   };
 }
 
-/** The name of the default route, the one that carries the weights. */
+/** The name of the default route, the one that carries the weights; the same in every router. */
 export const WEIGHTED_ROUTE = "weighted";
+/** The name of the route that sends A/B-matched requests to the color that is not live. */
+export const MATCH_ROUTE = "ab-match";
 
 /**
  * Header routes first (`x-switchyard-color: blue|green` reaches a color
- * directly, for smoke tests of the idle color), then the default route with
- * one weighted destination per deployed color. A 0% destination is kept so
- * the split is always explicit and a diff shows both numbers move.
+ * directly, for smoke tests of the idle color), then the A/B route (any of
+ * the `match` conditions sends a request to the color that is not live),
+ * then the default route with one weighted destination per deployed color
+ * and, with `mirror`, a copy of that share of requests to the idle color.
+ * A 0% destination is kept so the split is always explicit and a diff shows
+ * both numbers move.
  */
 export function virtualServiceSpec(input: RoutingInput): VirtualServiceSpec {
   const host = serviceHost(input.service, input.namespace);
@@ -38,11 +34,24 @@ export function virtualServiceSpec(input: RoutingInput): VirtualServiceSpec {
     match: [{ name: color, headers: { [COLOR_HEADER]: { exact: color } } }],
     route: [{ destination: destination(color) }],
   }));
+  const idle = idleColor(input);
+  const matchRoutes: HTTPRoute[] =
+    idle === undefined || input.match.length === 0
+      ? []
+      : [{ name: MATCH_ROUTE, match: input.match.map(istioMatch), route: [{ destination: destination(idle) }] }];
+  const mirror = idle === undefined || input.mirror === 0 ? {} : { mirror: destination(idle), mirrorPercentage: { value: input.mirror } };
   const weightedRoute: HTTPRoute = {
     name: WEIGHTED_ROUTE,
     route: input.colors.map((color) => ({ destination: destination(color), weight: input.weights[color] })),
+    ...mirror,
   };
-  return { hosts: [host], http: [...headerRoutes, weightedRoute] };
+  return { hosts: [host], http: [...headerRoutes, ...matchRoutes, weightedRoute] };
+}
+
+function istioMatch(condition: RawMatch, index: number): HTTPMatchRequest {
+  const name = `ab-${index + 1}`;
+  if (condition.header !== undefined) return { name, headers: { [condition.header.toLowerCase()]: { exact: condition.exact } } };
+  return { name, headers: { cookie: { regex: cookiePattern(condition.cookie!, condition.exact) } } };
 }
 
 /**
@@ -50,7 +59,7 @@ export function virtualServiceSpec(input: RoutingInput): VirtualServiceSpec {
  * from the object the API server holds; undefined when it has no such route
  * (not one switchyard wrote). A color the route does not name gets 0.
  */
-export function weightsOf(spec: unknown): TrafficWeights | undefined {
+export function virtualServiceWeights(spec: unknown): TrafficWeights | undefined {
   const routes = (spec as { http?: unknown } | undefined)?.http;
   if (!Array.isArray(routes)) return undefined;
   const weighted = routes.find((route: { name?: unknown }) => route?.name === WEIGHTED_ROUTE) as { route?: unknown } | undefined;

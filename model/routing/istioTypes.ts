@@ -25,19 +25,26 @@ export interface HTTPRouteDestination {
   weight?: number;
 }
 
-export interface StringMatch {
-  exact: string;
-}
+/** Exactly one of the two. */
+export type StringMatch = { exact: string } | { regex: string };
 
 export interface HTTPMatchRequest {
   name?: string;
   headers?: Record<string, StringMatch>;
 }
 
+export interface Percent {
+  value: number;
+}
+
 export interface HTTPRoute {
   name: string;
   match?: HTTPMatchRequest[];
   route: HTTPRouteDestination[];
+  /** Copies requests to this destination; its responses are discarded. */
+  mirror?: Destination;
+  /** Share of requests mirrored; 100 when absent. */
+  mirrorPercentage?: Percent;
 }
 
 export interface VirtualServiceSpec {

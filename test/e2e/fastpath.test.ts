@@ -161,10 +161,10 @@ describe("weight-only moves: API server first, then recorded", () => {
     const { connect, MovedMeanwhileError } = await import("../../cli/fastpath/cluster");
     const cluster = await connect({ kubeconfig: kubeconfigPath(TEST_CLUSTER), projectDir: project.dir });
     try {
-      const read = await cluster.virtualService(ns, "checkout");
+      const read = await cluster.route("istio", ns, "checkout");
       kubectlIn(ns, "annotate", "virtualservice", "checkout", "example.com/touched=now");
       const object = { ...virtualService(), metadata: { name: "checkout", namespace: ns, labels: {}, annotations: {} } };
-      await expect(cluster.applyVirtualService(object, read.resourceVersion)).rejects.toThrow(MovedMeanwhileError);
+      await expect(cluster.applyRoute(object, "istio", read.resourceVersion)).rejects.toThrow(MovedMeanwhileError);
       expect(getJson(ns, "virtualservice", "checkout").metadata.annotations["example.com/touched"]).toBe("now");
     } finally {
       cluster.close();

@@ -4,7 +4,7 @@ import { parseServicesOutput, serviceOutput } from "../../model/status";
 import { checkout } from "../helpers/fixtures";
 
 describe("the services stack output has one shape, written by the program and read by the command", () => {
-  it("records live color, canary, weights, versions, images and replicas per deployed color", () => {
+  it("records live color, canary, weights, versions, images, replicas per deployed color, router and mirror", () => {
     const output = serviceOutput(planService(checkout((service) => (service.canary = 5))), {});
     expect(output).toEqual({
       live: "blue",
@@ -13,6 +13,8 @@ describe("the services stack output has one shape, written by the program and re
       versions: { blue: "1.4.2", green: "1.5.0" },
       images: { blue: "registry.example.com/shop/checkout:1.4.2", green: "registry.example.com/shop/checkout:1.5.0" },
       replicas: { blue: 3, green: 3 },
+      router: "istio",
+      mirror: 0,
     });
   });
 

@@ -11,7 +11,8 @@ import { BUILTIN_DEFAULTS } from "../../model/config/settings";
 import * as model from "../../model/images";
 import { LABELS } from "../../model/naming";
 import { planService } from "../../model/plan";
-import { routingInput, virtualServiceObject } from "../../model/routing/virtualService";
+import { routingInput } from "../../model/routing/input";
+import { routeObject } from "../../model/routing/routeObject";
 import * as pack from "../../policy/lib/imageReference";
 import { SWITCHYARD_LABELS } from "../../policy/lib/switchyard";
 import { PROBES_DEFAULTS } from "../../policy/policies/probes";
@@ -73,7 +74,7 @@ describe("the fast path, which runs the pack's weights rule on the VirtualServic
   it.each([0, 5, 10, 25, 33, 50, 75, 95, 100])("canary %i", async (canary) => {
     const resources = await switchyardResources(checkout((service) => (service.canary = canary)));
     const packRefuses = (await checkResource(weights, byName(resources, TYPES.virtualService, "checkout-virtualservice"), { allowedCanaryWeights })).length > 0;
-    const object = virtualServiceObject(routingInput(planService(checkout((service) => (service.canary = canary))), "shop"));
+    const object = routeObject(routingInput(planService(checkout((service) => (service.canary = canary))), "shop"));
     expect(refusedSplit(configFile, object) !== undefined).toBe(packRefuses);
   });
 });

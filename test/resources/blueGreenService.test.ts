@@ -4,7 +4,8 @@ import { checkout } from "../helpers/fixtures";
 import { BlueGreenService } from "../../resources/blueGreenService";
 import type { ServiceConfig } from "../../model/config/settings";
 import { planService } from "../../model/plan";
-import { routingInput, virtualServiceObject } from "../../model/routing/virtualService";
+import { routingInput } from "../../model/routing/input";
+import { routeObject } from "../../model/routing/routeObject";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
@@ -289,7 +290,7 @@ describe("promoting or rolling back changes only traffic", () => {
 });
 
 describe("status output", () => {
-  it("reports live color, canary, weights, versions, images and replicas", async () => {
+  it("reports live color, canary, weights, versions, images, replicas, router and mirror", async () => {
     const component = new BlueGreenService("checkout", { service: checkout((s) => (s.canary = 5)), namespace: "shop" });
     await recorder.settle();
     expect(component.status).toEqual({
@@ -299,6 +300,8 @@ describe("status output", () => {
       versions: { blue: "1.4.2", green: "1.5.0" },
       images: { blue: "registry.example.com/shop/checkout:1.4.2", green: "registry.example.com/shop/checkout:1.5.0" },
       replicas: { blue: 3, green: 3 },
+      router: "istio",
+      mirror: 0,
     });
   });
 });
@@ -307,11 +310,11 @@ describe("the VirtualService the command's fast path applies is the one the prog
   it.each([
     ["blue live", { live: "blue", canary: 0 }],
     ["green live with a 25% canary", { live: "green", canary: 25 }],
-  ] as const)("%s: every field, metadata included, equals virtualServiceObject", async (_label, traffic) => {
+  ] as const)("%s: every field, metadata included, equals routeObject", async (_label, traffic) => {
     const service = { ...checkout(), ...traffic };
     const r = await deploy(service);
     const registered = r.byName(VIRTUAL_SERVICE, "checkout-virtualservice").inputs;
-    expect(registered).toEqual(virtualServiceObject(routingInput(planService(service), "shop")));
+    expect(registered).toEqual(routeObject(routingInput(planService(service), "shop")));
     // The shared field manager, so the provider and the fast path own the same fields (a pulumi-kubernetes-<hex> default would not).
     expect(registered.metadata.annotations["pulumi.com/patchFieldManager"]).toBe("switchyard");
   });

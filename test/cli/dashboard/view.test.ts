@@ -16,6 +16,8 @@ const outputs: ServicesOutput = {
     versions: { blue: "1.4.2", green: "1.5.0" },
     images: { blue: "registry.example.com/shop/checkout:1.4.2", green: "registry.example.com/shop/checkout:1.5.0" },
     replicas: { blue: 3, green: 3 },
+    router: "istio",
+    mirror: 0,
   },
 };
 

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { refusedSplit } from "../../../cli/fastpath/policyWeights";
 import { planService } from "../../../model/plan";
-import { routingInput, virtualServiceObject } from "../../../model/routing/virtualService";
+import { routingInput } from "../../../model/routing/input";
+import { routeObject } from "../../../model/routing/routeObject";
 import { checkout } from "../../helpers/fixtures";
 
 describe("the policy pack's weights rule is checked, with the pack's own code, before traffic moves", () => {
@@ -13,7 +14,7 @@ describe("the policy pack's weights rule is checked, with the pack's own code, b
     fs.writeFileSync(file, JSON.stringify(content));
     return file;
   };
-  const split = (canary: number) => virtualServiceObject(routingInput(planService(checkout((s) => (s.canary = canary))), "shop"));
+  const split = (canary: number) => routeObject(routingInput(planService(checkout((s) => (s.canary = canary))), "shop"));
 
   it("refuses a split the stack's policy config does not allow, with the pack's message, and allows its steps", () => {
     const file = configFile({ weights: { enforcementLevel: "mandatory", allowedCanaryWeights: [0, 5, 25, 50, 100] } });

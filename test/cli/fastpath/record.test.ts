@@ -6,7 +6,7 @@ import { UpdateFailedError } from "../../../cli/pulumi/errors";
 import type { StackSession } from "../../../cli/pulumi/session";
 import type { CheckedEdit } from "../../../cli/edits/apply";
 
-const moved = [{ service: "checkout", object: "shop/checkout", split: "100% blue", safeAtSeconds: 0.21, resourceVersion: "8" }];
+const moved = [{ service: "checkout", object: "shop/checkout", kind: "VirtualService", split: "100% blue", safeAtSeconds: 0.21, resourceVersion: "8" }];
 const checked = { summary: "checkout: roll back to blue (1.4.2)", changes: [{ key: "services.checkout.live", set: { type: "string", value: "blue" } }] } as unknown as CheckedEdit;
 
 const lockedBy = (pid: number) =>
