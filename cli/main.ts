@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { canaryArguments, durationArgument, envAssignment, serviceSelection } from "./context/arguments";
+import { percentArgument, canaryArguments, durationArgument, envAssignment, serviceSelection } from "./context/arguments";
 import { EXIT } from "./context/errors";
 import { PACKAGE_ROOT } from "./context/packageRoot";
 import { RecordFailedError } from "./fastpath/errors";
@@ -145,6 +145,16 @@ function buildProgram(run: Run): Command {
         const [{ runReleaseCommand }, { canaryEdit }] = await Promise.all([import("./commands/release"), import("./edits/releaseEdits")]);
         return runReleaseCommand(context, selection, options, { verb: `canary ${percent}%`, build: (config) => canaryEdit(config, percent) });
       }),
+    );
+
+  program
+    .command("mirror")
+    .description("copy a percentage of live requests to the idle color, whose responses are discarded (0 stops mirroring); traffic does not move")
+    .argument("<service>")
+    .argument("<percent>", "an integer 0..100", percentArgument)
+    .option("--dry-run", "stop after the preview", false)
+    .action((service: string, percent: number, options: DryRunOption) =>
+      release(run, [service], { ...options, all: false }, `mirror ${percent}%`, (edits) => (config) => edits.mirrorEdit(config, percent)),
     );
 
   program

@@ -128,6 +128,20 @@ export function canaryEdit(service: ServiceConfig, percent: number): ReleaseEdit
   };
 }
 
+/**
+ * Copies `percent` of live requests to the idle color (0 stops it). The
+ * program's rules refuse it on a service with one color, during a canary and
+ * to an idle color without replicas, when the caller validates the result.
+ */
+export function mirrorEdit(service: ServiceConfig, percent: number): ReleaseEdit {
+  const idle = otherColor(service.live);
+  return {
+    service: service.name,
+    summary: percent === 0 ? `${service.name}: stop mirroring to ${idle}` : `${service.name}: mirror ${percent}% of requests to ${idle}`,
+    changes: [{ key: serviceKey(service.name, "mirror"), set: int(percent) }],
+  };
+}
+
 /** The other color becomes live with all the traffic; the old live color stays as the warm standby. */
 export function promoteEdit(service: ServiceConfig): ReleaseEdit {
   const next = otherColor(service.live);

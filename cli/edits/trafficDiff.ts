@@ -4,7 +4,8 @@ import { trafficWeights } from "../../model/traffic";
 
 /**
  * What a release edit does to one service, in the words an operator reviews:
- * `checkout: blue 100 -> 95, green 0 -> 5` and `checkout: green 1.5.0 -> 1.6.0`.
+ * `checkout: blue 100 -> 95, green 0 -> 5`, `checkout: mirrored to the idle color 0% -> 10%`
+ * and `checkout: green 1.5.0 -> 1.6.0`.
  */
 export function trafficDiff(before: ServiceConfig, after: ServiceConfig): string[] {
   const old = trafficWeights(before.live, before.canary);
@@ -19,5 +20,6 @@ export function trafficDiff(before: ServiceConfig, after: ServiceConfig): string
     const to = after.slots[color]?.version;
     return from === to ? [] : [`${color} ${from ?? "(none)"} -> ${to ?? "(none)"}`];
   });
-  return [traffic, ...versions].map((line) => `${before.name}: ${line}`);
+  const mirror = before.mirror === after.mirror ? [] : [`mirrored to the idle color ${before.mirror}% -> ${after.mirror}%`];
+  return [traffic, ...mirror, ...versions].map((line) => `${before.name}: ${line}`);
 }

@@ -18,7 +18,7 @@ describe("the switchyard command line", () => {
   it("documents every command and the exit codes", async () => {
     const help = await run("--help");
     expect(help.code).toBe(0);
-    for (const command of ["status", "deploy", "canary", "promote", "rollback", "rollout", "compare", "history"]) {
+    for (const command of ["status", "deploy", "canary", "mirror", "promote", "rollback", "rollout", "compare", "history"]) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     }
     expect(help.stdout).toContain("Exit codes: 0 done, 1 an update or a tool failed, 2 invalid input or stack config (nothing changed)");
@@ -31,6 +31,7 @@ describe("the switchyard command line", () => {
     [["promote"], "name at least one service, or pass --all for every service of the stack"],
     [["rollback", "checkout", "--all"], "got --all and checkout; allowed: service names or --all, not both"],
     [["canary", "--all"], "missing required argument"],
+    [["mirror", "checkout", "150"], "got \"150\"; allowed: an integer percentage from 0 to 100"],
     [["canary", "checkout"], 'the percentage (last argument) got "checkout"; allowed: an integer percentage from 0 to 100'],
     [["promote", "checkout", "--lock-timeout", "soon"], 'got "soon"; allowed: a duration such as 0s, 30s, 5m or 1h'],
     [["scale", "checkout"], "unknown command 'scale'"],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkEdit } from "../../../cli/edits/apply";
-import { applyChanges, canaryEdit, deployEdit, findService, promoteEdit, rollbackEdit, type ReleaseEdit } from "../../../cli/edits/releaseEdits";
+import { applyChanges, canaryEdit, deployEdit, findService, mirrorEdit, promoteEdit, rollbackEdit, type ReleaseEdit } from "../../../cli/edits/releaseEdits";
 import type { CurrentConfig } from "../../../cli/pulumi/session";
 import { parseStackConfig } from "../../../model/config/parse";
 import { configProblems, validRawConfig } from "../../helpers/fixtures";
@@ -107,6 +107,30 @@ describe("deploy puts a version into the idle color without moving traffic", () 
       key: "services.checkout.green.version",
       value: "latest",
     });
+  });
+});
+
+describe("mirror copies requests to the idle color", () => {
+  it("sets only the mirror percentage and leaves the weights", () => {
+    const config = current();
+    const checked = after(config, mirrorEdit(checkout(config), 10));
+    expect(checked.summary).toBe("checkout: mirror 10% of requests to green");
+    expect(checked.changes).toEqual([{ key: "services.checkout.mirror", set: { type: "int", value: 10 } }]);
+    expect(checked.diff).toEqual(["checkout: traffic unchanged (blue 100, green 0)", "checkout: mirrored to the idle color 0% -> 10%"]);
+  });
+
+  it("0 stops it", () => {
+    const config = current((service) => (service.mirror = 10));
+    expect(after(config, mirrorEdit(checkout(config), 0)).summary).toBe("checkout: stop mirroring to green");
+  });
+
+  it.each([
+    ["during a canary", (service: Record<string, any>) => (service.canary = 5), "services.checkout.canary is 5"],
+    ["on a service with one color", (service: Record<string, any>) => delete service.green, "services.checkout.green is not defined"],
+    ["to an idle color without replicas", (service: Record<string, any>) => (service.idleReplicas = 0), "idleReplicas is 0"],
+  ])("%s is refused by the program's rule", (_label, mutate, says) => {
+    const config = current(mutate);
+    expect(problems(() => after(config, mirrorEdit(checkout(config), 10)))[0]).toMatchObject({ key: "services.checkout.mirror", value: 10, allowed: expect.stringContaining(says) });
   });
 });
 
