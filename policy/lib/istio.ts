@@ -9,6 +9,8 @@ export interface Route {
   /** A route without match conditions takes every request the routes before it did not: ordinary traffic. */
   readonly matchesEverything: boolean | Unknown;
   readonly destinations: readonly Data[] | Unknown;
+  /** Where the route copies requests to (Istio's `mirror`, an HTTPRoute's RequestMirror backends); responses are discarded. */
+  readonly mirrors: readonly Data[] | Unknown;
 }
 
 /** Every route of a VirtualService, in order; UNKNOWN when the spec is not known yet. */
@@ -22,10 +24,13 @@ export function routesOf(virtualService: Data): readonly Route[] | Unknown {
     entries.forEach((route, index) => {
       const name = field(route, "name");
       const match = list(field(route, "match"));
+      const mirror = field(route, "mirror");
       routes.push({
         label: typeof name === "string" ? `${listName} route "${name}"` : `${listName} route ${index + 1}`,
         matchesEverything: isUnknown(match) ? match : match.length === 0,
         destinations: list(field(route, "route")),
+        // A destination like the route's own, so one reading serves both.
+        mirrors: isUnknown(mirror) ? mirror : mirror === undefined ? [] : [{ destination: mirror }],
       });
     });
   }

@@ -5,11 +5,16 @@ export const TYPES = {
   deployment: "kubernetes:apps/v1:Deployment",
   configMap: "kubernetes:core/v1:ConfigMap",
   podDisruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
+  service: "kubernetes:core/v1:Service",
 } as const;
 
 /** Istio's routing kinds under any served version (v1, v1beta1, v1alpha3). */
 export const isVirtualService = (type: string) => /^kubernetes:networking\.istio\.io\/v[^:]+:VirtualService$/.test(type);
 export const isDestinationRule = (type: string) => /^kubernetes:networking\.istio\.io\/v[^:]+:DestinationRule$/.test(type);
+/** The Gateway API's HTTPRoute under any served version (v1, v1beta1). */
+export const isHTTPRoute = (type: string) => /^kubernetes:gateway\.networking\.k8s\.io\/v[^:]+:HTTPRoute$/.test(type);
+/** The objects that carry a switchyard service's weights, of either router. */
+export const isRoute = (type: string) => isVirtualService(type) || isHTTPRoute(type);
 
 /** Where each workload kind keeps its pod template's spec. */
 const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {

@@ -1,12 +1,14 @@
 /**
- * The weights rule on one VirtualService: every route's weights are integers
+ * The weights rule on one route object (a VirtualService, or an HTTPRoute
+ * whose rules are its routes): every route's weights are integers
  * that sum to 100, and a split uses only the allowed canary steps. Pure (no
  * policy SDK), so the switchyard command checks a move it makes on the API
  * server with this very code before the pack sees the move in `pulumi up`.
  */
 import { destinationOf, routesOf, weightOf, type Route } from "./istio";
-import { isUnknown, type Data, type Unknown } from "./data";
-import { describeResource } from "./kubernetes";
+import { field, isUnknown, type Data, type Unknown } from "./data";
+import { httpRouteRulesOf } from "./gatewayApi";
+import { describeResource, isHTTPRoute } from "./kubernetes";
 import { violationMessage, type Finding } from "./messages";
 import { switchyardServiceOf } from "./switchyard";
 
@@ -26,6 +28,8 @@ const SUM_RULE =
   "the weights of every route are integers from 0 to 100 that sum to exactly 100 (Istio no longer rejects other sums; a route's only destination takes 100 when it states no weight)";
 
 function describeDestination(destination: Data, index: number): string {
+  const backend = field(destination, "name");
+  if (typeof backend === "string") return `Service ${backend}`;
   const { host, subset } = destinationOf(destination);
   if (typeof subset === "string") return `subset ${subset}`;
   return typeof host === "string" ? `host ${host}` : `destination ${index + 1}`;
@@ -70,9 +74,14 @@ function routeFinding(route: Route, options: WeightsOptions, service: string | u
   };
 }
 
-/** One violation message per route of the VirtualService whose weights break the rule. */
+/** Every route of a VirtualService, or every rule of an HTTPRoute. */
+export function routesOfResource(type: string, props: Data): readonly Route[] | Unknown {
+  return isHTTPRoute(type) ? httpRouteRulesOf(props) : routesOf(props);
+}
+
+/** One violation message per route of the VirtualService (rule of the HTTPRoute) whose weights break the rule. */
 export function weightFindings(type: string, props: Data, pulumiName: string, options: WeightsOptions): string[] {
-  const routes = routesOf(props);
+  const routes = routesOfResource(type, props);
   if (isUnknown(routes)) return [];
   const service = switchyardServiceOf(props);
   return routes.flatMap((route) => {

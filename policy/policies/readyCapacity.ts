@@ -1,7 +1,8 @@
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { destinationOf, qualifiedHost, routesOf, weightOf } from "../lib/istio";
-import { field, isUnknown, list, path, stringMap, UNKNOWN, type Unknown } from "../lib/data";
-import { annotationsOf, describeResource, formatLabels, isDestinationRule, isVirtualService, replicasOf, TYPES } from "../lib/kubernetes";
+import { destinationOf, qualifiedHost, routesOf, weightOf, type Route } from "../lib/istio";
+import { httpRouteRulesOf, isServiceBackend } from "../lib/gatewayApi";
+import { field, isUnknown, list, path, stringMap, UNKNOWN, type Data, type Unknown } from "../lib/data";
+import { annotationsOf, describeResource, formatLabels, isDestinationRule, isHTTPRoute, isVirtualService, replicasOf, TYPES } from "../lib/kubernetes";
 import { sameLabels } from "../lib/labelSelector";
 import { violationMessage } from "../lib/messages";
 import { dependencyUrns, namespaceOf, ofType, readStack, sameNamespace, type StackResource } from "../lib/stack";
@@ -10,7 +11,9 @@ import { dependencyUrns, namespaceOf, ofType, readStack, sameNamespace, type Sta
 const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 
 const READY_RULE =
-  "traffic only goes to ready capacity: a subset with weight above 0 is a Deployment with replicas above 0 that the VirtualService depends on and that Pulumi waits for (no pulumi.com/skipAwait), so the weights change only once its pods are ready";
+  "traffic only goes to ready capacity: a subset (with the Gateway API, a Service) with weight above 0, or that requests are mirrored to, is a Deployment with replicas above 0 that the route object depends on and that Pulumi waits for (no pulumi.com/skipAwait), so the weights change only once its pods are ready";
+const COLOR_SERVICE_RULE =
+  "a Service an HTTPRoute sends to selects exactly the labels a Deployment selects its pods by (spec.selector.matchLabels), so the backend is that Deployment's pods and no others";
 const SUBSET_RULE =
   "a DestinationRule subset selects exactly the labels a Deployment selects its pods by (spec.selector.matchLabels), so the subset is that Deployment's pods and no others";
 
@@ -73,28 +76,49 @@ function checkSubsets(rule: StackResource, deployments: readonly StackResource[]
   }
 }
 
-interface WeightedSubset {
+/** A destination that receives requests: a subset of a host (Istio) or a Service (Gateway API), and how, for messages. */
+interface Target {
   readonly route: string;
-  readonly weight: number;
+  /** e.g. `sends 5% to` or `mirrors requests to`. */
+  readonly how: string;
   readonly host: string;
-  readonly subset: string;
+  readonly subset?: string;
 }
 
-/** Subsets that receive ordinary traffic: weight above 0 in a route without match conditions. Header routes are opt-in smoke tests. */
-function weightedSubsets(virtualService: StackResource): WeightedSubset[] {
-  const routes = routesOf(virtualService.props);
+/**
+ * What receives requests: weight above 0 in a route without match
+ * conditions (header routes are opt-in smoke tests), and every mirror of any
+ * route. `destinationOf` reads a route's destination.
+ */
+function targets(routes: readonly Route[] | Unknown, destinationOf: (destination: Data) => Omit<Target, "route" | "how"> | undefined): Target[] {
   if (isUnknown(routes)) return [];
   return routes.flatMap((route) => {
-    const destinations = route.destinations;
-    if (route.matchesEverything !== true || isUnknown(destinations)) return [];
-    return destinations.flatMap((destination) => {
-      const weight = weightOf(destination, destinations);
-      const { host, subset } = destinationOf(destination);
-      // A destination without a subset is the whole Service, not one Deployment: nothing to tie it to.
-      if (typeof weight !== "number" || weight <= 0 || typeof host !== "string" || typeof subset !== "string") return [];
-      return [{ route: route.label, weight, host, subset }];
+    const { destinations, mirrors } = route;
+    const mirrored = isUnknown(mirrors) ? [] : mirrors.flatMap((mirror) => {
+      const target = destinationOf(mirror);
+      return target === undefined ? [] : [{ route: route.label, how: "mirrors requests to", ...target }];
     });
+    if (route.matchesEverything !== true || isUnknown(destinations)) return mirrored;
+    const weighted = destinations.flatMap((destination) => {
+      const weight = weightOf(destination, destinations);
+      const target = destinationOf(destination);
+      if (typeof weight !== "number" || weight <= 0 || target === undefined) return [];
+      return [{ route: route.label, how: `sends ${weight}% to`, ...target }];
+    });
+    return [...weighted, ...mirrored];
   });
+}
+
+/** A VirtualService's destination with a subset; one without is the whole Service, not one Deployment: nothing to tie it to. */
+function subsetTarget(destination: Data): Omit<Target, "route" | "how"> | undefined {
+  const { host, subset } = destinationOf(destination);
+  return typeof host === "string" && typeof subset === "string" ? { host, subset } : undefined;
+}
+
+/** An HTTPRoute backendRef that is a Service. */
+function serviceTarget(backend: Data): Omit<Target, "route" | "how"> | undefined {
+  const name = field(backend, "name");
+  return isServiceBackend(backend) === true && typeof name === "string" ? { host: name } : undefined;
 }
 
 /** The DestinationRules that define the host a VirtualService routes to, or UNKNOWN while a rule's host is not known. */
@@ -123,11 +147,11 @@ function findSubset(rules: readonly StackResource[], name: string): { rule: Stac
 /** Why traffic to one subset is not safe; nothing is said about what is not known yet. */
 function capacityProblems(
   virtualService: StackResource,
-  target: WeightedSubset,
+  target: Target & { readonly subset: string },
   rules: readonly StackResource[],
   deployments: readonly StackResource[],
 ): Problem[] {
-  const sends = `sends ${target.weight}% to subset ${target.subset} of ${target.host}`;
+  const sends = `${target.how} subset ${target.subset} of ${target.host}`;
   const candidates = rulesForHost(target.host, virtualService, rules);
   if (isUnknown(candidates)) return [];
   if (candidates.length === 0) {
@@ -150,6 +174,34 @@ function capacityProblems(
   return deploymentProblems(virtualService, deployment, sends);
 }
 
+/** Why requests an HTTPRoute sends to a Service are not safe: the Service must be one Deployment's pods, ready. */
+function serviceCapacityProblems(route: StackResource, target: Target, services: readonly StackResource[], deployments: readonly StackResource[]): Problem[] {
+  const sends = `${target.how} Service ${target.host}`;
+  let undecided = false;
+  const service = services.find((candidate) => {
+    const inNamespace = sameNamespace(route.props, candidate.props);
+    const name = path(candidate.props, "metadata", "name");
+    if (isUnknown(inNamespace) || isUnknown(name)) undecided = true;
+    return inNamespace === true && name === target.host;
+  });
+  if (service === undefined) {
+    return undecided ? [] : [{ problem: `${sends}, but no Service of that name is in the stack`, fix: "add the Service, or send it no weight" }];
+  }
+  const selector = stringMap(path(service.props, "spec", "selector"));
+  if (isUnknown(selector)) return [];
+  const deployment = deploymentSelecting(service, selector, deployments);
+  if (isUnknown(deployment)) return [];
+  if (deployment === undefined) {
+    return [
+      {
+        problem: `${sends}, which selects pods labelled ${formatLabels(selector)}, but no Deployment has exactly these labels as spec.selector.matchLabels (${COLOR_SERVICE_RULE})`,
+        fix: "set the Service's selector to the spec.selector.matchLabels of the one Deployment it stands for (switchyard: one Service per color, <service>-<color>)",
+      },
+    ];
+  }
+  return deploymentProblems(route, deployment, sends);
+}
+
 function deploymentProblems(virtualService: StackResource, deployment: StackResource, sends: string): Problem[] {
   const name = describe(deployment);
   const problems: Problem[] = [];
@@ -162,7 +214,7 @@ function deploymentProblems(virtualService: StackResource, deployment: StackReso
   if (!dependencyUrns(virtualService.resource).has(deployment.resource.urn)) {
     problems.push({
       problem: `${sends}, but does not depend on ${name}, so Pulumi may write the weights before its pods are rolled out and ready`,
-      fix: "make the VirtualService depend on the Deployment (dependsOn), as switchyard does for every color with weight above 0",
+      fix: "make the route object depend on the Deployment (dependsOn), as switchyard does for every color that receives requests",
     });
   }
   const annotations = annotationsOf(deployment.props);
@@ -178,20 +230,26 @@ function deploymentProblems(virtualService: StackResource, deployment: StackReso
 export const trafficOnlyToReadyCapacity: StackValidationPolicy = {
   name: "traffic-only-to-ready-capacity",
   description:
-    "Weighted traffic only goes to Deployments with replicas that the VirtualService waits for (dependency, no skipAwait); DestinationRule subsets select exactly a Deployment's pod selector.",
+    "Weighted and mirrored traffic only goes to Deployments with replicas that the VirtualService or HTTPRoute waits for (dependency, no skipAwait); DestinationRule subsets and an HTTPRoute's Services select exactly a Deployment's pod selector.",
   validateStack: (args, reportViolation) => {
     const stack = readStack(args.resources);
     const deployments = ofType(stack, (type) => type === TYPES.deployment);
     const rules = ofType(stack, isDestinationRule);
     for (const rule of rules) checkSubsets(rule, deployments, reportViolation);
+    const report = (route: StackResource, target: Target, problems: readonly Problem[]) => {
+      for (const found of problems) {
+        reportViolation(violationMessage({ resource: `${describe(route)} ${target.route}`, ...found, rule: READY_RULE }), route.resource.urn);
+      }
+    };
     for (const virtualService of ofType(stack, isVirtualService)) {
-      for (const target of weightedSubsets(virtualService)) {
-        for (const found of capacityProblems(virtualService, target, rules, deployments)) {
-          reportViolation(
-            violationMessage({ resource: `${describe(virtualService)} ${target.route}`, ...found, rule: READY_RULE }),
-            virtualService.resource.urn,
-          );
-        }
+      for (const target of targets(routesOf(virtualService.props), subsetTarget)) {
+        report(virtualService, target, capacityProblems(virtualService, { ...target, subset: target.subset! }, rules, deployments));
+      }
+    }
+    const services = ofType(stack, (type) => type === TYPES.service);
+    for (const httpRoute of ofType(stack, isHTTPRoute)) {
+      for (const target of targets(httpRouteRulesOf(httpRoute.props), serviceTarget)) {
+        report(httpRoute, target, serviceCapacityProblems(httpRoute, target, services, deployments));
       }
     }
   },

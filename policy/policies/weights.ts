@@ -1,13 +1,13 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { knownData } from "../lib/knownValues";
-import { isVirtualService } from "../lib/kubernetes";
+import { isRoute } from "../lib/kubernetes";
 import { optionsWithDefaults } from "../lib/options";
 import { WEIGHTS_DEFAULTS, weightFindings } from "../lib/weightSplit";
 
 export const weights: ResourceValidationPolicy = {
   name: "weights",
   description:
-    "Every VirtualService route's weights are integers that sum to exactly 100, and a split uses only the allowed canary weights.",
+    "Every VirtualService route's (HTTPRoute rule's) weights are integers that sum to exactly 100, and a split uses only the allowed canary weights.",
   configSchema: {
     properties: {
       allowedCanaryWeights: {
@@ -20,7 +20,7 @@ export const weights: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    if (!isVirtualService(args.type)) return;
+    if (!isRoute(args.type)) return;
     const options = optionsWithDefaults(args, WEIGHTS_DEFAULTS);
     for (const message of weightFindings(args.type, knownData(args.props), args.name, options)) reportViolation(message);
   },

@@ -15,7 +15,7 @@ import {
 import { checkStack } from "./helpers/runPolicy";
 
 const READY_RULE =
-  "traffic only goes to ready capacity: a subset with weight above 0 is a Deployment with replicas above 0 that the VirtualService depends on and that Pulumi waits for (no pulumi.com/skipAwait), so the weights change only once its pods are ready";
+  "traffic only goes to ready capacity: a subset (with the Gateway API, a Service) with weight above 0, or that requests are mirrored to, is a Deployment with replicas above 0 that the route object depends on and that Pulumi waits for (no pulumi.com/skipAwait), so the weights change only once its pods are ready";
 const SENDS_TO_GREEN = 'VirtualService shop/checkout http route "weighted" sends 5% to subset green of checkout.shop.svc.cluster.local';
 
 /** switchyard's resources for checkout with a canary (5% by default: both colors get weighted traffic). */
@@ -64,7 +64,7 @@ describe("traffic-only-to-ready-capacity", () => {
       {
         what: `${SENDS_TO_GREEN}, but does not depend on Deployment shop/checkout-green, so Pulumi may write the weights before its pods are rolled out and ready`,
         rule: READY_RULE,
-        fix: "make the VirtualService depend on the Deployment (dependsOn), as switchyard does for every color with weight above 0",
+        fix: "make the route object depend on the Deployment (dependsOn), as switchyard does for every color that receives requests",
         urn: routing.urn,
       },
     ]);

@@ -4,6 +4,7 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { BlueGreenService } from "../../../resources/blueGreenService";
 import type { ServiceConfig } from "../../../model/config/settings";
 import type { DestinationRuleSpec, VirtualServiceSpec } from "../../../model/routing/istioTypes";
+import type { HTTPRouteSpec } from "../../../model/routing/gatewayTypes";
 import { checkout } from "../../helpers/fixtures";
 import { recordRegistrations } from "../../helpers/mocks";
 import { unknownCheckingProxy } from "./policySdk";
@@ -24,6 +25,8 @@ export const TYPES = {
   podDisruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
   virtualService: "kubernetes:networking.istio.io/v1:VirtualService",
   destinationRule: "kubernetes:networking.istio.io/v1:DestinationRule",
+  httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+  service: "kubernetes:core/v1:Service",
 } as const;
 
 /** Properties typed by the real resource classes' args, so a test's change is checked against the Kubernetes schema. */
@@ -31,6 +34,8 @@ export type DeploymentProps = pulumi.Unwrap<k8s.apps.v1.DeploymentArgs>;
 export type ConfigMapProps = pulumi.Unwrap<k8s.core.v1.ConfigMapArgs>;
 export type PodDisruptionBudgetProps = pulumi.Unwrap<k8s.policy.v1.PodDisruptionBudgetArgs>;
 export type VirtualServiceProps = { metadata: pulumi.Unwrap<k8s.types.input.meta.v1.ObjectMeta>; spec: VirtualServiceSpec };
+export type HTTPRouteProps = { metadata: pulumi.Unwrap<k8s.types.input.meta.v1.ObjectMeta>; spec: HTTPRouteSpec };
+export type ServiceProps = pulumi.Unwrap<k8s.core.v1.ServiceArgs>;
 export type DestinationRuleProps = { metadata: pulumi.Unwrap<k8s.types.input.meta.v1.ObjectMeta>; spec: DestinationRuleSpec };
 
 /**
