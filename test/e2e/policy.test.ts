@@ -130,6 +130,34 @@ describe("the switchyard policy pack through the real pulumi CLI", () => {
     });
   });
 
+  describe("a stack on the Gateway API router", () => {
+    let project: TestProject;
+    afterAll(() => project?.remove());
+
+    it("its HTTPRoute is held to the weights rule: a canary step the policy config does not allow is refused", async () => {
+      project = new TestProject("render");
+      project.configSet("defaults.router", "gateway-api");
+      project.configSet("defaults.parentRefs[0].name", "shop-gateway");
+      project.configSet("services.checkout.canary", 10);
+      const config = project.file("policy-config.json");
+      const dev = JSON.parse(fs.readFileSync(path.join(POLICY_PACK, "config.dev.json"), "utf8"));
+      fs.writeFileSync(config, JSON.stringify({ ...dev, weights: { enforcementLevel: "mandatory", allowedCanaryWeights: [0, 5, 25, 50, 100] } }));
+      const preview = await project.pulumiAsync(["preview", "--policy-pack", POLICY_PACK, "--policy-pack-config", config]).done;
+      expect(preview.stdout + preview.stderr).not.toMatch(/can't run policy/);
+      expect(preview.status).not.toBe(0);
+      expect(violations(preview)).toEqual([
+        {
+          level: "mandatory",
+          policy: "weights",
+          resource: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute: checkout-httproute",
+          message: expect.stringMatching(
+            /^HTTPRoute shop\/checkout rule "weighted" sends 90% to Service checkout-blue, 10% to Service checkout-green, a step this stack does not allow\. Rule: /,
+          ),
+        },
+      ]);
+    });
+  });
+
   describe("a hand-written release with a latest image, a container without probes and a 90/20 split", () => {
     let release: HandWrittenRelease;
     beforeAll(() => {
