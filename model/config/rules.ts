@@ -100,7 +100,7 @@ const RULES: readonly Rule[] = [
             },
           ],
   },
-  { reads: () => ["database", "live", "canary", "blue", "green"], check: (service) => schemaGateProblems(service) },
+  { reads: () => ["database", "live", "canary", "mirror", "match", "blue", "green"], check: (service) => schemaGateProblems(service) },
 ];
 
 /** An HTTPRoute attaches to a Gateway or routes nothing: the Gateway API router needs its parentRefs. */
@@ -162,6 +162,18 @@ function requestAboveLimitProblems(service: ServiceConfig, raw: unknown): Config
   });
 }
 
+/**
+ * The key that sends a color requests, or undefined when none reach it:
+ * `live` or `canary` for weighted traffic, else `match` or `mirror` for the
+ * color that is not live (A/B-matched and mirrored requests reach it for real).
+ */
+function trafficKeyOf(service: ServiceConfig, color: Color, weight: number): "live" | "canary" | "match" | "mirror" | undefined {
+  if (weight > 0) return color === service.live ? "live" : "canary";
+  if (color === service.live) return undefined;
+  if (service.match.length > 0) return "match";
+  return service.mirror > 0 ? "mirror" : undefined;
+}
+
 /** Whether a build declaring the schema range `schema` (e.g. `>=13 <15`) can run on database schema version `schemaVersion`. */
 export function runsOnSchema(schema: string, schemaVersion: number): boolean {
   return semver.satisfies(`${schemaVersion}.0.0`, schema);
@@ -179,7 +191,8 @@ function schemaGateProblems(service: ServiceConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const color of COLORS) {
     const slot = service.slots[color];
-    if (slot === undefined || weights[color] === 0) continue;
+    const trafficKey = trafficKeyOf(service, color, weights[color]);
+    if (slot === undefined || trafficKey === undefined) continue;
     if (slot.schema === undefined) {
       problems.push({
         key: slotKey(service.name, color, "schema"),
@@ -187,8 +200,7 @@ function schemaGateProblems(service: ServiceConfig): ConfigProblem[] {
         allowed: `a schema range containing ${current}: ${serviceKey(service.name, "database", "schemaVersion")} is set, so every color that receives traffic must declare the schema versions it runs on`,
       });
     } else if (!runsOnSchema(slot.schema, current)) {
-      const trafficKey = color === service.live ? "live" : "canary";
-      const value = color === service.live ? service.live : service.canary;
+      const value = service[trafficKey];
       problems.push({
         key: serviceKey(service.name, trafficKey),
         value,

@@ -118,3 +118,21 @@ describe("A/B matches send matching requests to the color that is not live", () 
     ).toEqual([{ key: "services.checkout.match", value: [{ header: "x-user-group", exact: "beta" }], allowed: expect.stringContaining("services.checkout.green is not defined") }]);
   });
 });
+
+describe("the schema gate counts A/B-matched and mirrored requests as traffic", () => {
+  const idleOnOldSchema = (settings: Record<string, unknown>) => (raw: Record<string, any>) =>
+    Object.assign(raw.services.checkout, { database: { schemaVersion: 14 }, live: "green", canary: 0, ...settings });
+
+  it.each([
+    ["match", { match: [{ header: "x-user-group", exact: "beta" }] }],
+    ["mirror", { mirror: 10 }],
+  ])("%s to an idle color that cannot run on the schema is refused at that key", (key, settings) => {
+    expect(problemsOf(idleOnOldSchema(settings))).toEqual([
+      { key: `services.checkout.${key}`, value: Object.values(settings)[0], allowed: expect.stringContaining('blue runs 1.4.2 with schema ">=12 <14", which cannot run on database schema version 14') },
+    ]);
+  });
+
+  it("an idle color with neither stays outside the gate", () => {
+    expect(() => parsed(idleOnOldSchema({}))).not.toThrow();
+  });
+});
