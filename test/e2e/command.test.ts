@@ -77,7 +77,8 @@ describe("the switchyard command under pressure", () => {
 
   it("Ctrl-C during a canary's update is one graceful cancel: exit 130, what was left, and the step that makes the stack agree", async () => {
     const canary = project.switchyardAsync(["--json", "canary", "checkout", "25", "--yes", "--no-fast-path"]);
-    await vi.waitFor(() => expect(canary.stderrSoFar()).toContain("Updating ("), { timeout: 60_000, interval: 50 });
+    // The program runs: pulumi is inside its operation, where it listens for Ctrl-C.
+    await vi.waitFor(() => expect(canary.stderrSoFar()).toContain("pulumi:pulumi:Stack"), { timeout: 60_000, interval: 50 });
     canary.interrupt();
     const result = await canary.done;
     expect(result.status, result.stderr).toBe(130);
@@ -91,6 +92,28 @@ describe("the switchyard command under pressure", () => {
     // The lock was released and the stack, its file and the cluster agree.
     expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
     expect(liveWeights(ns, "checkout")).toEqual(restored ? { blue: 100, green: 0 } : { blue: 75, green: 25 });
+  });
+
+  it("Ctrl-C the instant pulumi takes the stack lock never leaves the lock behind: the update finishes or cancels, and the stack agrees", async () => {
+    const lockDir = project.file(".switchyard/state/.pulumi/locks/organization/switchyard/dev");
+    fs.mkdirSync(lockDir, { recursive: true });
+    const canary = project.switchyardAsync(["canary", "checkout", "25", "--yes", "--no-fast-path"]);
+    // Before it listens for SIGINT, a pulumi holding the lock used to die of it and leave the lock for `pulumi cancel`.
+    const watcher = fs.watch(lockDir, () => {
+      watcher.close();
+      canary.interrupt();
+    });
+    const result = await canary.done;
+    watcher.close();
+    const said = result.stdout + result.stderr;
+    expect(said).toContain("SIGINT: stopping gracefully");
+    expect(lockFiles(lockDir)).toEqual([]);
+    const recorded = (await project.stackOutput("services")).checkout.canary;
+    expect(recorded === 0 || recorded === 25, result.stderr).toBe(true);
+    expect(result.status, said).toBe(recorded === 25 ? 0 : 130);
+    if (recorded === 25) expect(said).toContain("SIGINT came too late to stop anything: the command finished");
+    expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 100 - recorded, green: recorded });
   });
 
   it("passes values that start with a dash as data, and later deploys carry them on", async () => {
