@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseDocument } from "yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getJson, liveWeights } from "./helpers/cluster";
 import { TestProject } from "./helpers/project";
@@ -116,6 +117,37 @@ describe("the switchyard command under pressure", () => {
     expect(liveWeights(ns, "checkout")).toEqual({ blue: 100 - recorded, green: recorded });
   });
 
+  it("an update someone records between the command's check and its own update is refused inside the lock, not overwritten", async () => {
+    // Someone else's release, prepared in a copy of the stack file as their clone would hold it.
+    const theirs = project.file("Pulumi.theirs.yaml");
+    const theirConfig = parseDocument(stackFile());
+    theirConfig.setIn(["config", "switchyard:services", "checkout", "canary"], 5);
+    fs.writeFileSync(theirs, theirConfig.toString());
+    const before = stackFile();
+    const canary = project.switchyardAsync(["canary", "checkout", "25", "--yes", "--no-fast-path"]);
+    // The command has passed its checks and started its update: hold that pulumi before it takes the stack lock.
+    const held = await vi.waitFor(() => {
+      const pid = pulumiUpIn(project.dir);
+      expect(pid).toBeDefined();
+      process.kill(pid!, "SIGSTOP");
+      return pid!;
+    }, { timeout: 60_000, interval: 2 });
+    try {
+      expect(lockFiles(project.file(".switchyard/state/.pulumi/locks"))).toEqual([]);
+      expect((await project.pulumi(["up", "--yes", "--skip-preview", "--config-file", theirs])).status).toBe(0);
+    } finally {
+      process.kill(held, "SIGCONT");
+    }
+    const result = await canary.done;
+    expect(result.status, result.stdout + result.stderr).toBe(2);
+    expect(result.stdout + result.stderr).toContain("stack dev was updated by someone else after this command checked it");
+    expect(result.stdout + result.stderr).toContain("Pulumi.dev.yaml is back as it was");
+    expect(stackFile()).toBe(before);
+    expect((await project.stackOutput("services")).checkout.canary).toBe(5);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 95, green: 5 });
+    fs.rmSync(theirs);
+  });
+
   it("passes values that start with a dash as data, and later deploys carry them on", async () => {
     const deploy = await project.switchyard(["deploy", "checkout", "1.6.0", "--schema", ">=13 <15", "--env", "JAVA_OPTS=-Xmx512m", "--note=-hotfix", "--yes"]);
     expect(deploy.status, deploy.stderr).toBe(0);
@@ -139,6 +171,21 @@ describe("the switchyard command under pressure", () => {
     expect(JSON.parse(refused.stdout)).toEqual({ error: expect.stringContaining("pass --yes"), exitCode: 2 });
   });
 });
+
+/** The `pulumi up` the Automation API started in `dir`, if one runs: read from /proc, as `ps` would. */
+function pulumiUpIn(dir: string): number | undefined {
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (path.basename(args[0] ?? "") !== "pulumi" || args[1] !== "up") continue;
+      if (fs.readlinkSync(`/proc/${entry}/cwd`) === dir) return Number(entry);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return undefined;
+}
 
 function lockFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
