@@ -11,6 +11,7 @@ import { StaleStackFileError, type ConfigValue, type RecordedUpdate } from "../e
 import { UpdateFailedError, type PolicyFinding } from "./errors";
 import { changesSomething, isClusterObject, PolicyFindings } from "./events";
 import { backendSetting } from "./operator";
+import { writePlainChanges } from "./configEdits";
 import { commandRoot, redactUrl, redactUrls, runPulumi, type PulumiEnvironment } from "./process";
 import { recordSyncPoint } from "./syncPoint";
 import { readStackFile, replaceStackFile, restoreStackFile, StackFileChangedError, type StackFileReading } from "./stackFile";
@@ -112,8 +113,9 @@ export interface PlannedStep {
 
 /**
  * One stack of the switchyard project, driven through the Automation API
- * with the `pulumi` and environment the command was started with. Config edits go through `pulumi config set --path --type` so the
- * stack file keeps its layout, comments and value types.
+ * with the `pulumi` and environment the command was started with. Config
+ * edits keep the stack file's layout, comments and value types
+ * (`writePlainChanges`; secrets through `pulumi config set --secret`).
  */
 export class StackSession {
   /** The stack file as `readConfig` read it: every write is checked against it. */
@@ -196,8 +198,9 @@ export class StackSession {
     const stagingDir = path.join(this.projectDir, ".switchyard", "staged");
     fs.mkdirSync(stagingDir, { recursive: true });
     const staged = path.join(stagingDir, `Pulumi.${this.stackName}.${process.pid}.yaml`);
-    fs.writeFileSync(staged, reading.content);
-    for (const change of changes) {
+    const { text, viaPulumi } = writePlainChanges(reading.content.toString("utf8"), changes);
+    fs.writeFileSync(staged, text);
+    for (const change of viaPulumi) {
       const { args, input } = configCommand(change, ["--config-file", staged, "--stack", this.stackName, "--non-interactive"]);
       runPulumi(this.environment, args, input === undefined ? {} : { input });
     }
