@@ -2,8 +2,7 @@ import { COLORS, type Color, type RawMatch, type RawParentRef } from "../config/
 import { colorName, colorSelector, COLOR_HEADER } from "../naming";
 import type { TrafficWeights } from "../traffic";
 import { GATEWAY_GROUP, type BackendObjectReference, type HTTPRouteMatch, type HTTPRouteRule, type HTTPRouteSpec, type ParentReference } from "./gatewayTypes";
-import { cookiePattern, idleColor, type RoutingInput } from "./input";
-import { MATCH_ROUTE, WEIGHTED_ROUTE } from "./istioSpecs";
+import { cookiePattern, idleColor, MATCH_ROUTE, WEIGHTED_ROUTE, type RoutingInput } from "./input";
 
 /**
  * An HTTPRoute sends to Services, not to subsets: each color gets a Service

@@ -2,6 +2,11 @@ import type { Color, RawMatch, RawParentRef, RouterName } from "../config/schema
 import type { ServicePlan } from "../plan";
 import type { TrafficWeights } from "../traffic";
 
+/** The name of the route (HTTPRoute rule) that carries the weights; the same in every router, so weights are read back by it. */
+export const WEIGHTED_ROUTE = "weighted";
+/** The name of the route (HTTPRoute rule) that sends A/B-matched requests to the color that is not live. */
+export const MATCH_ROUTE = "ab-match";
+
 /** What a router needs to know about one service to route it; every router renders from exactly this. */
 export interface RoutingInput {
   readonly service: string;

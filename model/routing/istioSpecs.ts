@@ -2,7 +2,7 @@ import { COLORS, type Color, type RawMatch } from "../config/schema";
 import type { DestinationRuleSpec, HTTPMatchRequest, HTTPRoute, VirtualServiceSpec } from "./istioTypes";
 import { COLOR_HEADER, colorSelector, serviceHost } from "../naming";
 import type { TrafficWeights } from "../traffic";
-import { cookiePattern, idleColor, type RoutingInput } from "./input";
+import { cookiePattern, idleColor, MATCH_ROUTE, WEIGHTED_ROUTE, type RoutingInput } from "./input";
 
 /** One subset per deployed color, selected by exactly the labels that color's Deployment selects its pods by. */
 export function destinationRuleSpec(input: RoutingInput): DestinationRuleSpec {
@@ -11,11 +11,6 @@ export function destinationRuleSpec(input: RoutingInput): DestinationRuleSpec {
     subsets: input.colors.map((color) => ({ name: color, labels: colorSelector(input.service, color) })),
   };
 }
-
-/** The name of the default route, the one that carries the weights; the same in every router. */
-export const WEIGHTED_ROUTE = "weighted";
-/** The name of the route that sends A/B-matched requests to the color that is not live. */
-export const MATCH_ROUTE = "ab-match";
 
 /**
  * Header routes first (`x-switchyard-color: blue|green` reaches a color
