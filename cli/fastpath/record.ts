@@ -1,5 +1,6 @@
 import { configCommand, type RunOptions, type StackSession, type UpdateResult } from "../pulumi/session";
 import type { CheckedEdit } from "../edits/apply";
+import { RECORDED_MEANWHILE } from "../../model/recordedState";
 import { UpdateFailedError } from "../pulumi/errors";
 import { lockHolders, mayBeRunning, type LockHolder } from "../pulumi/locks";
 import { RecordFailedError } from "./errors";
@@ -57,11 +58,15 @@ export async function recordMove(session: StackSession, checked: CheckedEdit, mo
     try {
       return await session.up(checked.summary, options);
     } catch (error) {
-      const running = error instanceof UpdateFailedError && !error.changedAnything ? lockHolders(error.message).filter((holder) => mayBeRunning(holder)) : [];
-      if (running.length === 0 || Date.now() >= deadline || options.signal?.aborted) throw notRecorded(error);
+      const unchanged = error instanceof UpdateFailedError && !error.changedAnything;
+      const running = unchanged ? lockHolders(error.message).filter((holder) => mayBeRunning(holder)) : [];
+      // The update waited for may end between the check below (which pins what the stack recorded) and this attempt:
+      // the program then refuses the record as "updated meanwhile"; checking again sees that update.
+      const landedSinceCheck = unchanged && told && error.message.includes(RECORDED_MEANWHILE);
+      if ((running.length === 0 && !landedSinceCheck) || Date.now() >= deadline || options.signal?.aborted) throw notRecorded(error);
       if (!told) options.onWaiting(running);
       told = true;
-      await pause(LOCK_RETRY_MS, options.signal);
+      if (!landedSinceCheck) await pause(LOCK_RETRY_MS, options.signal);
       if (options.signal?.aborted) throw notRecorded(error);
     }
     try {

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { RecordFailedError } from "../../../cli/fastpath/errors";
 import { recordMove } from "../../../cli/fastpath/record";
 import { UpdateFailedError } from "../../../cli/pulumi/errors";
+import { RECORDED_MEANWHILE } from "../../../model/recordedState";
 import type { StackSession } from "../../../cli/pulumi/session";
 import type { CheckedEdit } from "../../../cli/edits/apply";
 
@@ -52,6 +53,19 @@ describe("recording a move that already reached the API server", () => {
     expect(ups).toHaveBeenCalledTimes(2);
     expect(onWaiting).toHaveBeenCalledWith([{ user: "ann", host: os.hostname(), pid: process.pid, since: "2026-11-30T16:08:20Z" }]);
     expect(recheck).toHaveBeenCalledTimes(1);
+  });
+
+  it("when the update it waited for lands between its check and its attempt (the program refuses as updated meanwhile), checks again and records", async () => {
+    const meanwhile = new UpdateFailedError(`pulumi up failed: error: stack dev ${RECORDED_MEANWHILE} (recorded services a, checked b); nothing was changed`, false);
+    const { session: s, ups } = session([lockedBy(process.pid), meanwhile]);
+    const recheck = vi.fn(async () => {});
+    await recordMove(s, checked, moved, { recheck, lockTimeoutMs: 60_000, onWaiting: vi.fn() });
+    expect(ups).toHaveBeenCalledTimes(3);
+    expect(recheck).toHaveBeenCalledTimes(2);
+    // Without having waited for anyone, the refusal stands: someone else's update landed after the command's own check.
+    await expect(recordMove(session([meanwhile]).session, checked, moved, { recheck: vi.fn(), lockTimeoutMs: 60_000, onWaiting: vi.fn() })).rejects.toThrow(
+      new RegExp(`but the stack did not record it: .*${RECORDED_MEANWHILE}`),
+    );
   });
 
   it("does not wait for a lock whose process is gone, nor past the timeout, nor after the backend turned out to be ahead", async () => {
