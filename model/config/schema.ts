@@ -217,6 +217,19 @@ export const analysisSchema = z.strictObject({
   timeoutSeconds: integer(1, 300).optional(),
 });
 
+export const ALLOWED_GROUP_NAME = "a lower-case DNS label of at most 40 characters (letters, digits, '-'; starts with a letter)";
+const groupName = z.string().max(40, { error: ALLOWED_GROUP_NAME }).regex(DNS_LABEL, { error: ALLOWED_GROUP_NAME });
+
+/** `groups.<group>`: services released together; with `lanes`, a request stays in the color it entered at every member. */
+export const groupSchema = z.strictObject({
+  services: z
+    .array(serviceName, { error: "a list of service names of this stack, such as [checkout, catalog]" })
+    .min(1, { error: "a list of at least one service name of this stack, such as [checkout, catalog]" }),
+  lanes: z.boolean({ error: "true or false" }).optional(),
+});
+
+export const groupsSchema = z.record(groupName, groupSchema, { error: "a map of group name to {services: [...], lanes: true|false}" });
+
 export const stackConfigSchema = z.strictObject({
   namespace: z
     .string({ error: ALLOWED_NAMESPACE })
@@ -227,6 +240,7 @@ export const stackConfigSchema = z.strictObject({
   services: z.record(serviceName, serviceSchema, { error: "a map of service name to service settings" }),
   secrets: secretsSchema.optional(),
   analysis: analysisSchema.optional(),
+  groups: groupsSchema.optional(),
 });
 
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;
@@ -234,6 +248,7 @@ export type RawService = z.infer<typeof serviceSchema>;
 export type RawSlot = z.infer<typeof slotSchema>;
 export type RawSecrets = z.infer<typeof secretsSchema>;
 export type RawDefaults = z.infer<typeof defaultsSchema>;
+export type RawGroup = z.infer<typeof groupSchema>;
 export type RawAnalysis = z.infer<typeof analysisSchema>;
 export type RawProbe = z.infer<typeof probeSchema>;
 export type RawResources = z.infer<typeof resourcesSchema>;

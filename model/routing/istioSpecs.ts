@@ -1,5 +1,5 @@
 import { COLORS, type Color } from "../config/schema";
-import type { DestinationRuleSpec, HTTPRoute, VirtualServiceSpec } from "./istioTypes";
+import type { DestinationRuleSpec, Headers, HTTPRoute, VirtualServiceSpec } from "./istioTypes";
 import { COLOR_HEADER, colorSelector, serviceHost } from "../naming";
 import type { TrafficWeights } from "../traffic";
 
@@ -11,6 +11,13 @@ export interface RoutingInput {
   /** Colors that have a Deployment, in a fixed order (blue before green). */
   readonly colors: readonly Color[];
   readonly weights: TrafficWeights;
+  /**
+   * The service is a member of a release group with lanes: each weighted
+   * destination sets the color header on the requests it sends, so the
+   * services it calls (which forward the header) keep them in that color.
+   * @default false
+   */
+  readonly lanes?: boolean;
 }
 
 /** One subset per deployed color, selected by exactly the labels that color's Deployment selects its pods by. */
@@ -26,9 +33,12 @@ export const WEIGHTED_ROUTE = "weighted";
 
 /**
  * Header routes first (`x-switchyard-color: blue|green` reaches a color
- * directly, for smoke tests of the idle color), then the default route with
- * one weighted destination per deployed color. A 0% destination is kept so
- * the split is always explicit and a diff shows both numbers move.
+ * directly, for smoke tests of the idle color, and keeps a request in its
+ * lane), then the default route with one weighted destination per deployed
+ * color. A 0% destination is kept so the split is always explicit and a diff
+ * shows both numbers move. With lanes, the weighted route puts the color it
+ * chose into the request's header: the entry service decides the lane, and
+ * every member downstream takes its header route.
  */
 export function virtualServiceSpec(input: RoutingInput): VirtualServiceSpec {
   const host = serviceHost(input.service, input.namespace);
@@ -40,9 +50,18 @@ export function virtualServiceSpec(input: RoutingInput): VirtualServiceSpec {
   }));
   const weightedRoute: HTTPRoute = {
     name: WEIGHTED_ROUTE,
-    route: input.colors.map((color) => ({ destination: destination(color), weight: input.weights[color] })),
+    route: input.colors.map((color) => ({
+      destination: destination(color),
+      weight: input.weights[color],
+      ...(input.lanes === true ? { headers: laneHeaders(color) } : {}),
+    })),
   };
   return { hosts: [host], http: [...headerRoutes, weightedRoute] };
+}
+
+/** Sets the lane on the request as it goes to `color` (Istio's HTTPRouteDestination.headers.request.set). */
+export function laneHeaders(color: Color): Headers {
+  return { request: { set: { [COLOR_HEADER]: color } } };
 }
 
 /**

@@ -29,9 +29,16 @@ export function virtualServiceMetadata(service: string): ObjectMetadata {
   return { name: service, labels: serviceSelector(service), annotations: { ...VIRTUAL_SERVICE_ANNOTATIONS } };
 }
 
-/** What the routing of a planned service is made from: its deployed colors and their weights. */
+/** What the routing of a planned service is made from: its deployed colors, their weights, and whether its group has lanes. */
 export function routingInput(plan: ServicePlan, namespace: string): RoutingInput {
-  return { service: plan.service.name, namespace, port: plan.service.port, colors: plan.colors.map((c) => c.color), weights: plan.weights };
+  return {
+    service: plan.service.name,
+    namespace,
+    port: plan.service.port,
+    colors: plan.colors.map((c) => c.color),
+    weights: plan.weights,
+    ...(plan.service.group?.lanes === true ? { lanes: true } : {}),
+  };
 }
 
 export function virtualServiceObject(input: RoutingInput): VirtualServiceObject {
