@@ -176,13 +176,21 @@ function buildProgram(run: Run): Command {
 
   program
     .command("rollout")
+    .usage("[options] <service> | --group <group>")
     .description("walk the canary through steps, judging each with Prometheus; promote on success, roll back on failure")
-    .argument("<service>")
+    .argument("[service]")
+    .option("--group <group>", "every member of a release group together: each judged with its own queries, any failure rolls back all of them")
     .option("--steps <weights>", "canary weights to walk through", "5,25,50,100")
     .option("--interval <duration>", "time at each step before it is judged, e.g. 2m", "2m")
     .option("--dry-run", "print the plan and stop", false)
-    .action((service: string, options: import("./commands/rollout").RolloutOptions) =>
-      run(async (context) => (await import("./commands/rollout")).runRolloutCommand(context, service, options)),
+    .action((service: string | undefined, options: import("./commands/rollout").RolloutOptions & { group?: string }) =>
+      run(async (context) => {
+        if ((service === undefined) === (options.group === undefined)) {
+          throw new UsageError(`got ${service === undefined ? "neither a service nor --group" : `${service} and --group ${options.group}`}; allowed: a service, or --group <group>`);
+        }
+        const subject = options.group === undefined ? { service: service! } : { group: options.group };
+        return (await import("./commands/rollout")).runRolloutCommand(context, subject, options);
+      }),
     );
 
   program

@@ -28,6 +28,11 @@ export function integer(min: number, max: number, allowed = `an integer from ${m
   );
 }
 
+/** Accepts booleans and the words true/false: `pulumi config set --path` stores `true` as text unless told `--type bool`. */
+function flag() {
+  return z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean({ error: "true or false" }));
+}
+
 function text(pattern: RegExp, allowed: string) {
   return z.string({ error: allowed }).regex(pattern, { error: allowed });
 }
@@ -225,7 +230,7 @@ export const groupSchema = z.strictObject({
   services: z
     .array(serviceName, { error: "a list of service names of this stack, such as [checkout, catalog]" })
     .min(1, { error: "a list of at least one service name of this stack, such as [checkout, catalog]" }),
-  lanes: z.boolean({ error: "true or false" }).optional(),
+  lanes: flag().optional(),
 });
 
 export const groupsSchema = z.record(groupName, groupSchema, { error: "a map of group name to {services: [...], lanes: true|false}" });

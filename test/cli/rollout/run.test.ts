@@ -19,7 +19,7 @@ function fakeWorld(measurements: (CanaryFigures | Error)[], options: { failCanar
       const next = measurements.shift();
       if (next === undefined) throw new Error("measured more often than expected");
       if (next instanceof Error) throw next;
-      return next;
+      return [{ service: "checkout", figures: next }];
     },
     wait: async () => options.onWait?.(),
     log: () => {},
