@@ -207,9 +207,13 @@ function buildProgram(run: Run): Command {
 
   program
     .command("history")
-    .description("the service's versions and weights over time, from the stack history")
-    .argument("<service>")
-    .action((service: string) => run(async (context) => (await import("./commands/history")).showHistory(context, service)));
+    .usage("[options] <service> | --group <group>")
+    .description("the service's versions and weights over time, from the stack history; --group: every member's side by side")
+    .argument("[service]")
+    .option("--group <group>", "the members of a release group, one row per update that moved any of them")
+    .action((service: string | undefined, options: { group?: string }) =>
+      run(async (context) => (await import("./commands/history")).showHistory(context, service, options.group)),
+    );
 
   program
     .command("dashboard")
