@@ -201,9 +201,13 @@ function buildProgram(run: Run): Command {
 
   program
     .command("compare")
+    .usage("[options] <service> | --group <group>")
     .description("the live color against the other one: version step, image, commit, schema, env, secret names (what a promote changes)")
-    .argument("<service>")
-    .action((service: string) => run(async (context) => (await import("./commands/compare")).showComparison(context, service)));
+    .argument("[service]")
+    .option("--group <group>", "every member of a release group, and whether the schema gate lets the group's promote through")
+    .action((service: string | undefined, options: { group?: string }) =>
+      run(async (context) => (await import("./commands/compare")).showComparison(context, service, options.group)),
+    );
 
   program
     .command("history")
