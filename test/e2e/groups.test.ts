@@ -133,6 +133,32 @@ describe("release groups: members released, judged and rolled back together", ()
     expect([services.checkout.live, services.catalog.live]).toEqual(["blue", "blue"]);
   });
 
+  it("status puts the members under their group; history --group shows each group move as one row; compare --group compares every member", async () => {
+    const status = await project.switchyard(["status"]);
+    expect(status.status, status.stderr).toBe(0);
+    const lines = status.stdout.split("\n");
+    const heading = lines.indexOf("group cart (lanes): checkout, catalog");
+    expect(heading).toBeGreaterThan(0);
+    expect(lines[heading + 1]).toMatch(/^  checkout\s+blue\s+1\.4\.2 100% 2\/2 ready\s+1\.6\.0 0% 2\/2 ready$/);
+    expect(lines[heading + 2]).toMatch(/^  catalog\s+blue\s+2\.0\.1 100% 1\/1 ready\s+2\.2\.0 0% 1\/1 ready$/);
+    const statusJson = JSON.parse((await project.switchyard(["status", "--json"])).stdout);
+    expect(statusJson.groups).toEqual([{ name: "cart", services: ["checkout", "catalog"], lanes: true }]);
+    expect(statusJson.services.map((service: any) => [service.service, service.group])).toEqual([["catalog", "cart"], ["checkout", "cart"]]);
+
+    const history = await project.switchyard(["history", "--group", "cart"]);
+    expect(history.status, history.stderr).toBe(0);
+    expect(history.stdout).toMatch(/1\.4\.2 75% \| 1\.6\.0 25%\s+2\.0\.1 75% \| 2\.2\.0 25%\s+checkout: canary 0 -> 25, catalog: canary 0 -> 25 \(message: group cart: checkout: canary 25% to green; catalog: canary 25% to green/);
+    const member = await project.switchyard(["history", "catalog"]);
+    expect(member.stdout).toContain("catalog is in group cart (history --group cart shows its members side by side)");
+
+    const compare = await project.switchyard(["compare", "--group", "cart"]);
+    expect(compare.status, compare.stderr).toBe(0);
+    expect(compare.stdout).toContain("checkout: blue (live, 100%) -> green (0%)");
+    expect(compare.stdout).toContain("version  2.0.1 -> 2.2.0 (minor upgrade)");
+    expect(compare.stdout).toContain("green can run on the database's schema 13");
+    expect(compare.stdout).toContain("schema gate: every member's other color can run on its database's schema");
+  });
+
   describe("bad input is refused before anything changes, naming the key", () => {
     /** Runs a group canary on a stack file changed by `edit`, expects exit 2 with `message`, and puts the file back. */
     const refused = async (edit: () => unknown, message: string, args = ["canary", "--group", "cart", "25", "--yes"]) => {
