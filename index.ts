@@ -1,7 +1,8 @@
 import { BlueGreenService } from "./resources/blueGreenService";
 import { Namespace } from "./resources/namespace";
 import { loadStackConfig } from "./resources/stackConfig";
-import { memoryOutputs, newSecretNameKey, readStackMemory } from "./resources/stackMemory";
+import { memoryOutputs, newSecretNameKey, readStackMemory, refuseIfRecordedMeanwhile } from "./resources/stackMemory";
+import { SERVICES_OUTPUT } from "./model/status";
 
 /**
  * The program. Asynchronous because it first reads what its own previous
@@ -11,6 +12,7 @@ import { memoryOutputs, newSecretNameKey, readStackMemory } from "./resources/st
  */
 export = async () => {
   const memory = await readStackMemory();
+  refuseIfRecordedMeanwhile(memory.recordedServices);
   const config = loadStackConfig(memory.namespace === undefined ? {} : { namespace: memory.namespace });
   const secretNameKey = memory.secretNameKey ?? newSecretNameKey();
 
@@ -30,7 +32,7 @@ export = async () => {
 
   return {
     /** The status page: `pulumi stack output services`. */
-    services: byName((service) => service.status),
+    [SERVICES_OUTPUT]: byName((service) => service.status),
     ...memoryOutputs(config.namespace, byName((service) => service.history), secretNameKey),
   };
 };

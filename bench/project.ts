@@ -17,13 +17,13 @@ const BASELINE_DIR = path.join(PROJECT_ROOT, "bench", "baseline");
 /** Files of each program, and the config namespace its stack config uses (its project name, which names its state folder too). */
 const PROGRAMS: Record<Program, { readonly files: readonly string[]; readonly configNamespace: string }> = {
   switchyard: { files: PROJECT_FILES, configNamespace: "switchyard" },
-  // switchyard's tsconfigs, so both programs are transpiled alike.
+  // A plain TypeScript program as its authors would run it: ts-node with swc (its tsconfig.program.json), switchyard's compiler options.
   baseline: {
     files: [
       path.join(BASELINE_DIR, "Pulumi.yaml"),
       path.join(BASELINE_DIR, "index.ts"),
+      path.join(BASELINE_DIR, "tsconfig.program.json"),
       path.join(PROJECT_ROOT, "tsconfig.json"),
-      path.join(PROJECT_ROOT, "tsconfig.program.json"),
     ],
     configNamespace: "baseline",
   },

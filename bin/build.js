@@ -1,25 +1,35 @@
-// Builds the switchyard command into dist/: one bundle of cli/main.ts and
-// the project code it imports (the model, the sandbox, the policy pack's pure
-// rules), beside a list of every source file it was built from with its size
-// and modification time. bin/switchyard.js rebuilds when any of them changed,
-// so the command never runs stale code. Packages that are slow to load and
-// loaded only by some commands (the Automation API, the Kubernetes client
-// library, esbuild for the dashboard page) stay outside the bundle and are
-// required when a command needs them.
+// Builds the project's two entry points into dist/, each as one bundle beside
+// a list of every source file it was built from with its size and
+// modification time:
+// - the switchyard command (cli/main.ts): bin/switchyard.js runs it;
+// - the Pulumi program (index.ts): bin/program.js is Pulumi.yaml's `main`.
+// Each launcher rebuilds its bundle when any listed source changed, so
+// neither the command nor a `pulumi up` run by hand can run stale code.
+// Packages stay outside the bundles: the program must share the Pulumi SDK
+// instance its runtime loaded, and the command loads the slow ones (the
+// Automation API, the Kubernetes client library, esbuild for the dashboard
+// page) only when a verb needs them.
 const fs = require("node:fs");
 const path = require("node:path");
 
 const PROJECT = path.join(__dirname, "..");
 
-/** Where the bundle of the project at `root` and the list of its sources live. */
-function outputs(root = PROJECT) {
+/** What each bundle is built from, and what stays outside it. */
+const TARGETS = {
+  command: { entry: ["cli", "main.ts"], name: "switchyard", external: ["@pulumi/*", "@kubernetes/client-node", "esbuild"] },
+  program: { entry: ["index.ts"], name: "program", external: ["@pulumi/*"] },
+};
+
+/** Where the bundle of `target` of the project at `root` and the list of its sources live. */
+function outputs(root = PROJECT, target = "command") {
   const dist = path.join(root, "dist");
-  return { dist, bundle: path.join(dist, "switchyard.js"), sources: path.join(dist, "switchyard.sources.json") };
+  const name = TARGETS[target].name;
+  return { dist, bundle: path.join(dist, `${name}.js`), sources: path.join(dist, `${name}.sources.json`) };
 }
 
 /** True when every source the bundle was built from is still as it was then. */
-function isFresh(root = PROJECT) {
-  const { bundle, sources } = outputs(root);
+function isFresh(root = PROJECT, target = "command") {
+  const { bundle, sources } = outputs(root, target);
   let recorded;
   try {
     recorded = JSON.parse(fs.readFileSync(sources, "utf8"));
@@ -37,20 +47,20 @@ function isFresh(root = PROJECT) {
   });
 }
 
-function build(root = PROJECT) {
+function build(root = PROJECT, target = "command") {
   const esbuild = require("esbuild");
-  const { dist, bundle, sources } = outputs(root);
+  const { dist, bundle, sources } = outputs(root, target);
   fs.mkdirSync(dist, { recursive: true });
-  // Written beside the final files and renamed over them: two commands rebuilding at once never see half a bundle.
+  // Written beside the final files and renamed over them: two processes rebuilding at once never see half a bundle.
   const suffix = `.${process.pid}`;
   const result = esbuild.buildSync({
-    entryPoints: [path.join(root, "cli", "main.ts")],
+    entryPoints: [path.join(root, ...TARGETS[target].entry)],
     outfile: bundle + suffix,
     bundle: true,
     platform: "node",
     target: "node20",
     format: "cjs",
-    external: ["@pulumi/*", "@kubernetes/client-node", "esbuild"],
+    external: TARGETS[target].external,
     metafile: true,
     logLevel: "warning",
     absWorkingDir: root,
@@ -67,6 +77,12 @@ function build(root = PROJECT) {
   fs.renameSync(sources + suffix, sources);
 }
 
-module.exports = { outputs, build, isFresh };
+/** The bundle of `target`, rebuilt first if it is stale: what the launchers require. */
+function freshBundle(root = PROJECT, target = "command") {
+  if (!isFresh(root, target)) build(root, target);
+  return outputs(root, target).bundle;
+}
 
-if (require.main === module) build();
+module.exports = { outputs, build, isFresh, freshBundle };
+
+if (require.main === module) for (const target of Object.keys(TARGETS)) build(PROJECT, target);

@@ -251,6 +251,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         checkPulumi: async () => void (await operatorPulumi(global)),
         openStack: () => openStack(global, policy),
       });
+      // pulumi ignores a Ctrl-C until it can cancel gracefully (cli/pulumi/process.ts), so one can come too late to stop anything.
+      const late = interrupts.signalReceived;
+      if (late !== undefined && exitCode === EXIT.ok) reporter.line(`${late} came too late to stop anything: the command finished, as reported above`);
     } catch (error) {
       // Traffic that moved without a record outranks the interruption: exit 5 tells a script what is left to do.
       exitCode = reporter.failure(error, error instanceof RecordFailedError ? undefined : interrupts.exitCode);

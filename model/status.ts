@@ -18,6 +18,9 @@ export interface ServiceOutput<Image = string> {
   readonly replicas: Readonly<Partial<Record<Color, number>>>;
 }
 
+/** The name of the stack output that is the status page. */
+export const SERVICES_OUTPUT = "services";
+
 /** The `services` output of a stack, per service name. */
 export type ServicesOutput = Readonly<Record<string, ServiceOutput>>;
 

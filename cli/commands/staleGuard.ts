@@ -8,7 +8,8 @@ const HISTORY_DEPTH = 50;
 
 /** The stack history the guard needs, read while the command reads the stack config: two `pulumi` runs at once, not one after the other. */
 export function readHistoryForGuard(session: StackSession): Promise<RecordedUpdate[]> {
-  const history = session.recentUpdates(HISTORY_DEPTH);
+  // In this order: an update that lands after the history was read changes the pinned state and is refused inside its lock.
+  const history = session.pinRecordedState().then(() => session.recentUpdates(HISTORY_DEPTH));
   // Awaited later, or never (a dry run): a failure is reported by whoever awaits it.
   history.catch(() => undefined);
   return history;

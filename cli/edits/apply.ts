@@ -1,6 +1,7 @@
 import { parseStackConfig } from "../../model/config/parse";
 import type { StackConfig } from "../../model/config/settings";
 import { PolicyViolationError, UpdateFailedError } from "../pulumi/errors";
+import { StaleStackFileError } from "./staleness";
 import type { CurrentConfig, PlannedStep, RunOptions, StackSession } from "../pulumi/session";
 import { applyChanges, findService, type ConfigChange, type ReleaseEdit } from "./releaseEdits";
 import { trafficDiff } from "./trafficDiff";
@@ -95,6 +96,7 @@ async function upOrRestore(session: StackSession, checked: CheckedEdit, options:
       : `nothing was changed; ${file} was edited by someone else meanwhile and was left as they wrote it`;
     if (error instanceof PolicyViolationError) throw new PolicyViolationError(error.findings, note);
     if (error instanceof UpdateFailedError) throw new UpdateFailedError(`${error.message}\n${note}`, false);
+    if (error instanceof StaleStackFileError) throw new StaleStackFileError(`${error.message}\n${note}`);
     throw error;
   }
 }

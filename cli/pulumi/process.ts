@@ -49,18 +49,50 @@ export function runPulumi(
 }
 
 /**
- * The Automation API runs `<root>/bin/pulumi`. A CLI installed elsewhere
- * gets a folder of that shape with a link to it.
+ * The folder the Automation API runs `<root>/bin/pulumi` from: a small
+ * launcher that starts the real CLI with SIGINT ignored.
+ *
+ * Why: `pulumi` handles Ctrl-C only while an operation runs. In the moments
+ * after it has taken the stack lock and before it listens, and again after
+ * the operation and before it lets the lock go, Go's default handler ends it
+ * at once and the lock stays until someone runs `pulumi cancel`. A Ctrl-C is
+ * sent to the whole process group, so it lands there now and then (the
+ * command's own e2e met it). Started with SIGINT ignored, `pulumi` does not
+ * die in those moments, and still cancels gracefully while an operation
+ * runs, since listening replaces an inherited ignore (Go's os/signal).
+ * The launcher also puts the real CLI's folder first on PATH, as the
+ * Automation API does for its own, so plugins installed beside it are found.
  */
 export function commandRoot(pulumi: string): string {
-  if (path.basename(path.dirname(pulumi)) === "bin") return path.dirname(path.dirname(pulumi));
-  const root = path.join(os.tmpdir(), `switchyard-pulumi-${createHash("sha256").update(pulumi).digest("hex").slice(0, 12)}`);
-  const link = path.join(root, "bin", "pulumi");
-  if (!fs.existsSync(link)) {
-    fs.mkdirSync(path.dirname(link), { recursive: true });
-    fs.symlinkSync(pulumi, link);
+  const root = path.join(launcherCache(), createHash("sha256").update(pulumi).digest("hex").slice(0, 12));
+  const launcher = path.join(root, "bin", "pulumi");
+  const script = launcherScript(pulumi);
+  if (!fs.existsSync(launcher) || fs.readFileSync(launcher, "utf8") !== script) {
+    fs.mkdirSync(path.dirname(launcher), { recursive: true });
+    // Written aside and renamed: two commands starting at once never run a half-written launcher.
+    const partial = `${launcher}.${process.pid}`;
+    fs.writeFileSync(partial, script, { mode: 0o755 });
+    fs.renameSync(partial, launcher);
   }
   return root;
+}
+
+/** The user's own cache, never a shared temporary folder: nobody else may write the script this user runs. */
+function launcherCache(): string {
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "switchyard", "pulumi-launcher");
+}
+
+function launcherScript(pulumi: string): string {
+  const quoted = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+  return [
+    "#!/bin/sh",
+    "# Written by switchyard (cli/pulumi/process.ts commandRoot): pulumi with SIGINT ignored until it listens for it.",
+    "trap '' INT",
+    `PATH=${quoted(path.dirname(pulumi))}:"$PATH"`,
+    "export PATH",
+    `exec ${quoted(pulumi)} "$@"`,
+    "",
+  ].join("\n");
 }
 
 /** What stands for a password wherever one would be printed. */

@@ -4,12 +4,14 @@ import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack, type Updat
 import { parseStackConfig } from "../../model/config/parse";
 import type { StackConfig } from "../../model/config/settings";
 import { configContext, switchyardKeys, type ConfigContext } from "../../model/config/context";
-import { parseServicesOutput, type ServicesOutput } from "../../model/status";
+import { parseServicesOutput, SERVICES_OUTPUT, type ServicesOutput } from "../../model/status";
+import { EXPECTED_RECORD_ENV, RECORDED_MEANWHILE, recordFingerprint } from "../../model/recordedState";
 import type { ConfigChange } from "../edits/releaseEdits";
-import type { ConfigValue, RecordedUpdate } from "../edits/staleness";
+import { StaleStackFileError, type ConfigValue, type RecordedUpdate } from "../edits/staleness";
 import { UpdateFailedError, type PolicyFinding } from "./errors";
 import { changesSomething, isClusterObject, PolicyFindings } from "./events";
 import { backendSetting } from "./operator";
+import { writePlainChanges } from "./configEdits";
 import { commandRoot, redactUrl, redactUrls, runPulumi, type PulumiEnvironment } from "./process";
 import { recordSyncPoint } from "./syncPoint";
 import { readStackFile, replaceStackFile, restoreStackFile, StackFileChangedError, type StackFileReading } from "./stackFile";
@@ -44,6 +46,13 @@ function selectionError(stackName: string, environment: PulumiEnvironment, error
     return new Error(`cannot use ${where}: ${cause}; check that address, that the server is up, and its credentials`);
   }
   return new Error(`stack ${stackName} of ${environment.projectDir} cannot be selected (${where}): ${cause}`);
+}
+
+/** The program's refusal to run after someone else's update landed (resources/stackMemory.ts), as the guard's own error. */
+function recordedMeanwhileError(error: unknown): StaleStackFileError | undefined {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split("\n").find((candidate) => candidate.includes(RECORDED_MEANWHILE));
+  return line === undefined ? undefined : new StaleStackFileError(line.replace(/^.*?(stack \S+ was updated)/, "$1").trim());
 }
 
 /**
@@ -104,8 +113,9 @@ export interface PlannedStep {
 
 /**
  * One stack of the switchyard project, driven through the Automation API
- * with the `pulumi` and environment the command was started with. Config edits go through `pulumi config set --path --type` so the
- * stack file keeps its layout, comments and value types.
+ * with the `pulumi` and environment the command was started with. Config
+ * edits keep the stack file's layout, comments and value types
+ * (`writePlainChanges`; secrets through `pulumi config set --secret`).
  */
 export class StackSession {
   /** The stack file as `readConfig` read it: every write is checked against it. */
@@ -188,8 +198,9 @@ export class StackSession {
     const stagingDir = path.join(this.projectDir, ".switchyard", "staged");
     fs.mkdirSync(stagingDir, { recursive: true });
     const staged = path.join(stagingDir, `Pulumi.${this.stackName}.${process.pid}.yaml`);
-    fs.writeFileSync(staged, reading.content);
-    for (const change of changes) {
+    const { text, viaPulumi } = writePlainChanges(reading.content.toString("utf8"), changes);
+    fs.writeFileSync(staged, text);
+    for (const change of viaPulumi) {
       const { args, input } = configCommand(change, ["--config-file", staged, "--stack", this.stackName, "--non-interactive"]);
       runPulumi(this.environment, args, input === undefined ? {} : { input });
     }
@@ -268,7 +279,7 @@ export class StackSession {
         },
       });
     } catch (error) {
-      throw findings.refusal() ?? error;
+      throw findings.refusal() ?? recordedMeanwhileError(error) ?? error;
     }
     return steps;
   }
@@ -293,11 +304,14 @@ export class StackSession {
         },
       });
       // This clone made this update: it is in step with the stack up to here.
+      this.repinAfterOwnUpdate(result.outputs[SERVICES_OUTPUT]?.value);
       recordSyncPoint(this.projectDir, this.stackName, new Date(result.summary.startTime).toISOString());
       return { version: result.summary.version ?? 0, startTime: new Date(result.summary.startTime).toISOString(), changes: result.summary.resourceChanges ?? {} };
     } catch (error) {
       const refusal = findings.refusal();
       if (refusal !== undefined && !changedAnything) throw refusal;
+      const stale = recordedMeanwhileError(error);
+      if (stale !== undefined && !changedAnything) throw stale;
       const reason = refusal?.message ?? pulumiError(error instanceof Error ? error.message : String(error));
       throw new UpdateFailedError(`pulumi up failed: ${reason}${this.lockHint(reason)}`, changedAnything);
     }
@@ -305,7 +319,26 @@ export class StackSession {
 
   async servicesOutput(): Promise<ServicesOutput> {
     const outputs = await this.stack.outputs();
-    return parseServicesOutput(outputs.services?.value);
+    return parseServicesOutput(outputs[SERVICES_OUTPUT]?.value);
+  }
+
+  /**
+   * Reads the release state the stack has recorded, and has every later
+   * preview and update of this session stop before it changes anything if,
+   * by then, the stack recorded another (model/recordedState.ts). Read
+   * before the stale-clone guard reads the history, so whatever the guard
+   * did not see is caught here.
+   */
+  async pinRecordedState(): Promise<void> {
+    const outputs = await this.stack.outputs();
+    this.stack.workspace.envVars[EXPECTED_RECORD_ENV] = recordFingerprint(outputs[SERVICES_OUTPUT]?.value);
+  }
+
+  /** A rollout's next step starts from what this session's own update recorded. */
+  private repinAfterOwnUpdate(recordedServices: unknown): void {
+    if (this.stack.workspace.envVars[EXPECTED_RECORD_ENV] !== undefined) {
+      this.stack.workspace.envVars[EXPECTED_RECORD_ENV] = recordFingerprint(recordedServices);
+    }
   }
 
   /** The stack's most recent updates with the config each ran with, newest first. */

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "./toolchain";
 
 /** The program: what an upgrade of switchyard replaces in a project, relative to the project's root. */
-export const PROGRAM_FILES: readonly string[] = ["Pulumi.yaml", "package.json", "tsconfig.json", "tsconfig.program.json", "index.ts", "model", "resources"];
+export const PROGRAM_FILES: readonly string[] = ["Pulumi.yaml", "package.json", "tsconfig.json", "bin", "index.ts", "model", "resources"];
 
 /** The stack files, which belong to the user and stay when the program is upgraded. */
 const STACK_FILES: readonly string[] = ["Pulumi.dev.yaml", "Pulumi.prod.yaml"];

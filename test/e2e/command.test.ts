@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseDocument } from "yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getJson, liveWeights } from "./helpers/cluster";
 import { TestProject } from "./helpers/project";
@@ -77,7 +78,8 @@ describe("the switchyard command under pressure", () => {
 
   it("Ctrl-C during a canary's update is one graceful cancel: exit 130, what was left, and the step that makes the stack agree", async () => {
     const canary = project.switchyardAsync(["--json", "canary", "checkout", "25", "--yes", "--no-fast-path"]);
-    await vi.waitFor(() => expect(canary.stderrSoFar()).toContain("Updating ("), { timeout: 60_000, interval: 50 });
+    // The program runs: pulumi is inside its operation, where it listens for Ctrl-C.
+    await vi.waitFor(() => expect(canary.stderrSoFar()).toContain("pulumi:pulumi:Stack"), { timeout: 60_000, interval: 50 });
     canary.interrupt();
     const result = await canary.done;
     expect(result.status, result.stderr).toBe(130);
@@ -91,6 +93,59 @@ describe("the switchyard command under pressure", () => {
     // The lock was released and the stack, its file and the cluster agree.
     expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
     expect(liveWeights(ns, "checkout")).toEqual(restored ? { blue: 100, green: 0 } : { blue: 75, green: 25 });
+  });
+
+  it("Ctrl-C the instant pulumi takes the stack lock never leaves the lock behind: the update finishes or cancels, and the stack agrees", async () => {
+    const lockDir = project.file(".switchyard/state/.pulumi/locks/organization/switchyard/dev");
+    fs.mkdirSync(lockDir, { recursive: true });
+    const canary = project.switchyardAsync(["canary", "checkout", "25", "--yes", "--no-fast-path"]);
+    // Before it listens for SIGINT, a pulumi holding the lock used to die of it and leave the lock for `pulumi cancel`.
+    const watcher = fs.watch(lockDir, () => {
+      watcher.close();
+      canary.interrupt();
+    });
+    const result = await canary.done;
+    watcher.close();
+    const said = result.stdout + result.stderr;
+    expect(said).toContain("SIGINT: stopping gracefully");
+    expect(lockFiles(lockDir)).toEqual([]);
+    const recorded = (await project.stackOutput("services")).checkout.canary;
+    expect(recorded === 0 || recorded === 25, result.stderr).toBe(true);
+    expect(result.status, said).toBe(recorded === 25 ? 0 : 130);
+    if (recorded === 25) expect(said).toContain("SIGINT came too late to stop anything: the command finished");
+    expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 100 - recorded, green: recorded });
+  });
+
+  it("an update someone records between the command's check and its own update is refused inside the lock, not overwritten", async () => {
+    // Someone else's release, prepared in a copy of the stack file as their clone would hold it.
+    const theirs = project.file("Pulumi.theirs.yaml");
+    const theirConfig = parseDocument(stackFile());
+    theirConfig.setIn(["config", "switchyard:services", "checkout", "canary"], 5);
+    fs.writeFileSync(theirs, theirConfig.toString());
+    const before = stackFile();
+    const canary = project.switchyardAsync(["canary", "checkout", "25", "--yes", "--no-fast-path"]);
+    // The command has passed its checks and started its update: hold that pulumi before it takes the stack lock.
+    const held = await vi.waitFor(() => {
+      const pid = pulumiUpIn(project.dir);
+      expect(pid).toBeDefined();
+      process.kill(pid!, "SIGSTOP");
+      return pid!;
+    }, { timeout: 60_000, interval: 2 });
+    try {
+      expect(lockFiles(project.file(".switchyard/state/.pulumi/locks"))).toEqual([]);
+      expect((await project.pulumi(["up", "--yes", "--skip-preview", "--config-file", theirs])).status).toBe(0);
+    } finally {
+      process.kill(held, "SIGCONT");
+    }
+    const result = await canary.done;
+    expect(result.status, result.stdout + result.stderr).toBe(2);
+    expect(result.stdout + result.stderr).toContain("stack dev was updated by someone else after this command checked it");
+    expect(result.stdout + result.stderr).toContain("Pulumi.dev.yaml is back as it was");
+    expect(stackFile()).toBe(before);
+    expect((await project.stackOutput("services")).checkout.canary).toBe(5);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 95, green: 5 });
+    fs.rmSync(theirs);
   });
 
   it("passes values that start with a dash as data, and later deploys carry them on", async () => {
@@ -116,6 +171,21 @@ describe("the switchyard command under pressure", () => {
     expect(JSON.parse(refused.stdout)).toEqual({ error: expect.stringContaining("pass --yes"), exitCode: 2 });
   });
 });
+
+/** The `pulumi up` the Automation API started in `dir`, if one runs: read from /proc, as `ps` would. */
+function pulumiUpIn(dir: string): number | undefined {
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (path.basename(args[0] ?? "") !== "pulumi" || args[1] !== "up") continue;
+      if (fs.readlinkSync(`/proc/${entry}/cwd`) === dir) return Number(entry);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return undefined;
+}
 
 function lockFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
