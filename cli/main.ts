@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { canaryArguments, deployArguments, durationArgument, envAssignment, serviceSelection } from "./context/arguments";
+import { canaryArguments, deployArguments, durationArgument, envAssignment, serviceOrGroup, serviceSelection } from "./context/arguments";
 import { EXIT, UsageError } from "./context/errors";
 import { PACKAGE_ROOT } from "./context/packageRoot";
 import { RecordFailedError } from "./fastpath/errors";
@@ -185,10 +185,7 @@ function buildProgram(run: Run): Command {
     .option("--dry-run", "print the plan and stop", false)
     .action((service: string | undefined, options: import("./commands/rollout").RolloutOptions & { group?: string }) =>
       run(async (context) => {
-        if ((service === undefined) === (options.group === undefined)) {
-          throw new UsageError(`got ${service === undefined ? "neither a service nor --group" : `${service} and --group ${options.group}`}; allowed: a service, or --group <group>`);
-        }
-        const subject = options.group === undefined ? { service: service! } : { group: options.group };
+        const subject = serviceOrGroup(service, options.group);
         return (await import("./commands/rollout")).runRolloutCommand(context, subject, options);
       }),
     );
@@ -206,7 +203,7 @@ function buildProgram(run: Run): Command {
     .argument("[service]")
     .option("--group <group>", "every member of a release group, and whether the schema gate lets the group's promote through")
     .action((service: string | undefined, options: { group?: string }) =>
-      run(async (context) => (await import("./commands/compare")).showComparison(context, service, options.group)),
+      run(async (context) => (await import("./commands/compare")).showComparison(context, serviceOrGroup(service, options.group))),
     );
 
   program
@@ -216,7 +213,7 @@ function buildProgram(run: Run): Command {
     .argument("[service]")
     .option("--group <group>", "the members of a release group, one row per update that moved any of them")
     .action((service: string | undefined, options: { group?: string }) =>
-      run(async (context) => (await import("./commands/history")).showHistory(context, service, options.group)),
+      run(async (context) => (await import("./commands/history")).showHistory(context, serviceOrGroup(service, options.group))),
     );
 
   program

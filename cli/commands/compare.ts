@@ -1,15 +1,13 @@
-import { EXIT, UsageError } from "../context/errors";
+import { EXIT } from "../context/errors";
 import type { CommandContext } from "../context/options";
 import { findService } from "../edits/releaseEdits";
 import { findGroup } from "../edits/selection";
 import { compareColors, compareGroup, formatComparison, formatGroupComparison } from "../reports/compare";
 
 /** `switchyard compare <service>`: the live color against the other one, as the stack config declares them; `--group`: every member. */
-export async function showComparison(context: CommandContext, service: string | undefined, group?: string): Promise<number> {
+export async function showComparison(context: CommandContext, subject: { readonly service: string } | { readonly group: string }): Promise<number> {
+  const [service, group] = "group" in subject ? [undefined, subject.group] : [subject.service, undefined];
   const { options: global, reporter } = context;
-  if ((service === undefined) === (group === undefined)) {
-    throw new UsageError(`got ${service === undefined ? "neither a service nor --group" : `${service} and --group ${group}`}; allowed: a service, or --group <group>`);
-  }
   const session = await context.openStack();
   const { config } = await session.readConfig();
   if (group !== undefined) {

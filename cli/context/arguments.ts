@@ -68,3 +68,10 @@ export function canaryArguments(words: readonly string[]): { readonly names: rea
     throw new UsageError(`the percentage (last argument) ${(error as Error).message}`);
   }
 }
+
+/** `rollout|compare|history <service>` or `--group <group>`: exactly one of the two. */
+export function serviceOrGroup(service: string | undefined, group: string | undefined): { readonly service: string } | { readonly group: string } {
+  if (service !== undefined && group === undefined) return { service };
+  if (service === undefined && group !== undefined) return { group };
+  throw new UsageError(`got ${service === undefined ? "neither a service nor --group" : `${service} and --group ${group}`}; allowed: a service, or --group <group>`);
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COLOR_HEADER } from "../../model/naming";
 import { getJson, liveWeights } from "./helpers/cluster";
 import { MetricsSource } from "./helpers/metricsSource";
-import { PrometheusServer } from "./helpers/prometheus";
+import { PrometheusServer, useAnalysis } from "./helpers/prometheus";
 import { TestProject } from "./helpers/project";
 
 /**
@@ -33,10 +33,7 @@ describe("release groups: members released, judged and rolled back together", ()
     project.configSet("groups.cart.services[0]", "checkout");
     project.configSet("groups.cart.services[1]", "catalog");
     project.configSet("groups.cart.lanes", "true");
-    project.configSet("analysis.prometheus", prometheus.url);
-    project.configSet("analysis.window", "10s");
-    project.configSet("analysis.minRequests", 20);
-    project.configSet("analysis.timeoutSeconds", 5);
+    useAnalysis(project, prometheus);
     await project.up();
   });
   afterAll(async () => {
