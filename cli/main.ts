@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { percentArgument, canaryArguments, durationArgument, envAssignment, serviceSelection } from "./context/arguments";
-import { EXIT } from "./context/errors";
+import { percentArgument, canaryArguments, deployArguments, durationArgument, envAssignment, serviceOrGroup, serviceSelection } from "./context/arguments";
+import { EXIT, UsageError } from "./context/errors";
 import { PACKAGE_ROOT } from "./context/packageRoot";
 import { RecordFailedError } from "./fastpath/errors";
 import type { CommandContext, GlobalOptions } from "./context/options";
@@ -71,12 +71,12 @@ async function openStack(options: GlobalOptions, policy: PolicyCheck): Promise<S
 }
 
 type Run = (command: (context: CommandContext) => Promise<number>) => Promise<void>;
-type SelectionOptions = DryRunOption & { readonly all: boolean };
+type SelectionOptions = DryRunOption & { readonly all: boolean; readonly group?: string };
 
-/** canary, promote and rollback: one service, several, or `--all`, moved by one config change and one record. */
+/** canary, promote and rollback: one service, several, `--all` or `--group`, moved by one config change and one record. */
 function release(run: Run, names: readonly string[], options: SelectionOptions, verb: string, build: (edits: typeof import("./edits/releaseEdits")) => (service: ServiceConfig) => ReleaseEdit) {
   return run(async (context) => {
-    const selection = serviceSelection(names, options.all);
+    const selection = serviceSelection(names, options.all, options.group);
     const [{ runReleaseCommand }, edits] = await Promise.all([import("./commands/release"), import("./edits/releaseEdits")]);
     return runReleaseCommand(context, selection, options, { verb, build: build(edits) });
   });
@@ -117,9 +117,10 @@ function buildProgram(run: Run): Command {
 
   program
     .command("deploy")
+    .usage("[options] <service> <version> | --group <group> <version> | --group <group> <service=version...>")
     .description("put a version into the idle color (the one that is not live), with the live color's env and secrets; traffic does not move")
-    .argument("<service>")
-    .argument("<version>", "semver of the new build, e.g. 1.6.0")
+    .argument("<service-and-version...>", "the service, then the semver of the new build, e.g. checkout 1.6.0 (with --group: one version for every member, or service=version pairs)")
+    .option("--group <group>", "deploy to the members of a release group in one update")
     .option("--tag <tag>", "immutable build id to pull instead of the version tag (YYYYMMDD-HHMM-<sha>)")
     .option("--digest <digest>", "sha256 digest to pin the image to")
     .option("--commit <sha>", "git commit of the build")
@@ -127,21 +128,29 @@ function buildProgram(run: Run): Command {
     .option("--schema <range>", 'database schema versions the build runs on, e.g. ">=13 <15"')
     .option("--env <NAME=VALUE>", "config for the new version, over the live color's env (repeatable)", envAssignment)
     .option("--dry-run", "stop after the preview", false)
-    .action((service: string, version: string, options: DeployOptions & DryRunOption) =>
-      release(run, [service], { ...options, all: false }, "deploy", (edits) => (config) => edits.deployEdit(config, version, options)),
+    .action((words: string[], options: DeployOptions & DryRunOption & { group?: string }) =>
+      run(async (context) => {
+        const { selection, versionOf } = deployArguments(words, options.group);
+        if (options.group !== undefined && (options.tag !== undefined || options.digest !== undefined)) {
+          throw new UsageError(`--tag and --digest name one image: deploy the members one by one, or give --group ${options.group} versions only`);
+        }
+        const [{ runReleaseCommand }, { deployEdit }] = await Promise.all([import("./commands/release"), import("./edits/releaseEdits")]);
+        return runReleaseCommand(context, selection, options, { verb: "deploy", build: (config) => deployEdit(config, versionOf(config.name), options) });
+      }),
     );
 
   program
     .command("canary")
-    .usage("[options] <service...> <percent> | --all <percent>")
+    .usage("[options] <service...> <percent> | --all <percent> | --group <group> <percent>")
     .description("send a percentage of traffic to the idle color of one or more services")
-    .argument("<services-then-percent...>", "the services, then the percentage, an integer 0..100 (with --all, the percentage alone)")
+    .argument("<services-then-percent...>", "the services, then the percentage, an integer 0..100 (with --all or --group, the percentage alone)")
     .option("--all", "every service of the stack that has an idle color to send traffic to", false)
+    .option("--group <group>", "every member of a release group, in one update")
     .option("--dry-run", "stop after the preview", false)
     .action((words: string[], options: SelectionOptions) =>
       run(async (context) => {
         const { names, percent } = canaryArguments(words);
-        const selection = serviceSelection(names, options.all);
+        const selection = serviceSelection(names, options.all, options.group);
         const [{ runReleaseCommand }, { canaryEdit }] = await Promise.all([import("./commands/release"), import("./edits/releaseEdits")]);
         return runReleaseCommand(context, selection, options, { verb: `canary ${percent}%`, build: (config) => canaryEdit(config, percent) });
       }),
@@ -162,6 +171,7 @@ function buildProgram(run: Run): Command {
     .description("make the idle color live with all traffic; the old live color stays as the warm standby")
     .argument("[services...]")
     .option("--all", "every service of the stack whose idle color runs a version", false)
+    .option("--group <group>", "every member of a release group, in one update")
     .option("--dry-run", "stop after the preview", false)
     .action((services: string[], options: SelectionOptions) => release(run, services, options, "promote", (edits) => edits.promoteEdit));
 
@@ -170,18 +180,24 @@ function buildProgram(run: Run): Command {
     .description("stop a running canary, or send all traffic back to the previous (warm) color; several services at once move in one command")
     .argument("[services...]")
     .option("--all", "every service of the stack that has a canary to stop or an older warm color to go back to", false)
+    .option("--group <group>", "every member of a release group, in one update")
     .option("--dry-run", "stop after the preview", false)
     .action((services: string[], options: SelectionOptions) => release(run, services, options, "roll back", (edits) => edits.rollbackEdit));
 
   program
     .command("rollout")
+    .usage("[options] <service> | --group <group>")
     .description("walk the canary through steps, judging each with Prometheus; promote on success, roll back on failure")
-    .argument("<service>")
+    .argument("[service]")
+    .option("--group <group>", "every member of a release group together: each judged with its own queries, any failure rolls back all of them")
     .option("--steps <weights>", "canary weights to walk through", "5,25,50,100")
     .option("--interval <duration>", "time at each step before it is judged, e.g. 2m", "2m")
     .option("--dry-run", "print the plan and stop", false)
-    .action((service: string, options: import("./commands/rollout").RolloutOptions) =>
-      run(async (context) => (await import("./commands/rollout")).runRolloutCommand(context, service, options)),
+    .action((service: string | undefined, options: import("./commands/rollout").RolloutOptions & { group?: string }) =>
+      run(async (context) => {
+        const subject = serviceOrGroup(service, options.group);
+        return (await import("./commands/rollout")).runRolloutCommand(context, subject, options);
+      }),
     );
 
   program
@@ -192,15 +208,23 @@ function buildProgram(run: Run): Command {
 
   program
     .command("compare")
+    .usage("[options] <service> | --group <group>")
     .description("the live color against the other one: version step, image, commit, schema, env, secret names (what a promote changes)")
-    .argument("<service>")
-    .action((service: string) => run(async (context) => (await import("./commands/compare")).showComparison(context, service)));
+    .argument("[service]")
+    .option("--group <group>", "every member of a release group, and whether the schema gate lets the group's promote through")
+    .action((service: string | undefined, options: { group?: string }) =>
+      run(async (context) => (await import("./commands/compare")).showComparison(context, serviceOrGroup(service, options.group))),
+    );
 
   program
     .command("history")
-    .description("the service's versions and weights over time, from the stack history")
-    .argument("<service>")
-    .action((service: string) => run(async (context) => (await import("./commands/history")).showHistory(context, service)));
+    .usage("[options] <service> | --group <group>")
+    .description("the service's versions and weights over time, from the stack history; --group: every member's side by side")
+    .argument("[service]")
+    .option("--group <group>", "the members of a release group, one row per update that moved any of them")
+    .action((service: string | undefined, options: { group?: string }) =>
+      run(async (context) => (await import("./commands/history")).showHistory(context, serviceOrGroup(service, options.group))),
+    );
 
   program
     .command("dashboard")

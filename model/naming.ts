@@ -62,7 +62,12 @@ export const ROUTE_ANNOTATIONS: Readonly<Record<string, string>> = {
  */
 export const SERVICE_AWAIT_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/skipAwait": "true" };
 
-/** Header that reaches one color directly, whatever the weights, for smoke tests; every router matches this one constant. */
+/**
+ * Header that reaches one color directly, whatever the weights: for smoke
+ * tests, and the lane of a release group with lanes (set by the entry
+ * service's weighted route, followed by every member downstream). The one
+ * name of it: both routers, the policy pack (a copy, held to this) and docs use it.
+ */
 export const COLOR_HEADER = "x-switchyard-color";
 
 export function colorName(service: string, color: Color): string {

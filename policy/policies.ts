@@ -1,6 +1,7 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { disruptionBudget } from "./policies/disruptionBudget";
 import { immutableImages } from "./policies/immutableImages";
+import { laneRoutes } from "./policies/laneRoutes";
 import { noSecretsInConfigMaps } from "./policies/noSecretsInConfigMaps";
 import { probes } from "./policies/probes";
 import { trafficOnlyToReadyCapacity } from "./policies/readyCapacity";
@@ -16,6 +17,7 @@ export const policies: Policies = [
   probes,
   revisionHistory,
   weights,
+  laneRoutes,
   trafficOnlyToReadyCapacity,
   warmStandby,
   securePods,

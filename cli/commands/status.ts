@@ -2,7 +2,7 @@ import { EXIT } from "../context/errors";
 import type { CommandContext } from "../context/options";
 import { kubeconfigSetting } from "../kube/kubeconfig";
 import type { LiveCluster } from "../reports/livePods";
-import { formatStatus, serviceStatuses } from "../reports/status";
+import { formatStatus, serviceStatuses, withGroups } from "../reports/status";
 
 /** `switchyard status`: the last update's `services` output joined with the pods the cluster runs now. */
 export async function showStatus(context: CommandContext): Promise<number> {
@@ -22,8 +22,9 @@ export async function showStatus(context: CommandContext): Promise<number> {
       reporter.line(`(pods unknown: the cluster could not be read: ${error instanceof Error ? error.message : String(error)})`);
     }
   }
-  const statuses = serviceStatuses(outputs, cluster);
-  reporter.line(statuses.length === 0 ? `stack ${global.stack} has not been deployed yet` : formatStatus(statuses));
-  reporter.result({ stack: global.stack, pulumi: via.pulumi, backend: via.backend, services: statuses });
+  const { groups } = current.config;
+  const statuses = withGroups(serviceStatuses(outputs, cluster), groups);
+  reporter.line(statuses.length === 0 ? `stack ${global.stack} has not been deployed yet` : formatStatus(statuses, groups));
+  reporter.result({ stack: global.stack, pulumi: via.pulumi, backend: via.backend, services: statuses, ...(groups.length === 0 ? {} : { groups }) });
   return EXIT.ok;
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import type { ServiceSelection } from "../edits/selection";
 import { UsageError } from "./errors";
 
 /** `canary <service> <percent>`: an integer from 0 to 100. */
@@ -24,12 +25,37 @@ export function durationArgument(value: string): number {
   return Number(match[1]) * unit[match[2] as keyof typeof unit];
 }
 
-/** `rollback a b c` or `rollback --all`: one of the two. */
-export function serviceSelection(names: readonly string[], all: boolean): { readonly names: readonly string[] } | { readonly all: true } {
+/** `rollback a b c`, `rollback --all` or `rollback --group cart`: one of the three. */
+export function serviceSelection(names: readonly string[], all: boolean, group?: string): ServiceSelection {
+  if (group !== undefined && (all || names.length > 0)) {
+    throw new UsageError(`got --group ${group} and ${all ? "--all" : names.join(" ")}; allowed: service names, --all or --group, one of them`);
+  }
+  if (group !== undefined) return { group };
   if (all && names.length > 0) throw new UsageError(`got --all and ${names.join(" ")}; allowed: service names or --all, not both`);
   if (all) return { all: true };
-  if (names.length === 0) throw new UsageError("name at least one service, or pass --all for every service of the stack");
+  if (names.length === 0) throw new UsageError("name at least one service, or pass --all for every service of the stack, or --group <group>");
   return { names };
+}
+
+/**
+ * `deploy <service> <version>`, or `deploy --group cart <version>` (every
+ * member) or `deploy --group cart checkout=1.5.0 catalog=2.1.0` (the members
+ * named, each its own version).
+ */
+export function deployArguments(words: readonly string[], group?: string): { readonly selection: ServiceSelection; readonly versionOf: (service: string) => string } {
+  if (group === undefined) {
+    if (words.length !== 2) throw new UsageError(`got ${words.length} argument(s); allowed: <service> <version>, or --group <group> <version> | <service=version...>`);
+    const [service, version] = words as [string, string];
+    return { selection: { names: [service] }, versionOf: () => version };
+  }
+  if (words.length === 1 && !words[0]!.includes("=")) return { selection: { group }, versionOf: () => words[0]! };
+  const versions = new Map<string, string>();
+  for (const word of words) {
+    const match = /^([^=\s]+)=(\S+)$/.exec(word);
+    if (match === null) throw new UsageError(`--group ${group}: got "${word}"; allowed: one version for every member, or <service>=<version> for each member to deploy, e.g. checkout=1.5.0`);
+    versions.set(match[1]!, match[2]!);
+  }
+  return { selection: { group, only: [...versions.keys()] }, versionOf: (service) => versions.get(service)! };
 }
 
 /** `canary a b c 25`: services, then the percentage last. */
@@ -41,4 +67,11 @@ export function canaryArguments(words: readonly string[]): { readonly names: rea
   } catch (error) {
     throw new UsageError(`the percentage (last argument) ${(error as Error).message}`);
   }
+}
+
+/** `rollout|compare|history <service>` or `--group <group>`: exactly one of the two. */
+export function serviceOrGroup(service: string | undefined, group: string | undefined): { readonly service: string } | { readonly group: string } {
+  if (service !== undefined && group === undefined) return { service };
+  if (service === undefined && group !== undefined) return { group };
+  throw new UsageError(`got ${service === undefined ? "neither a service nor --group" : `${service} and --group ${group}`}; allowed: a service, or --group <group>`);
 }

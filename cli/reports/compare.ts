@@ -164,3 +164,36 @@ function secretsLine(secrets: SecretChanges): string {
   if (parts.length > 0) return `${parts.join(", ")} (values not shown)`;
   return secrets.unchanged.length === 0 ? "none" : `same: ${secrets.unchanged.join(", ")} (values not shown)`;
 }
+
+/** Every member of a release group compared, and whether the schema gate lets the group's promote through. */
+export interface GroupComparison {
+  readonly group: string;
+  readonly members: readonly ColorComparison[];
+  /** Members whose other color cannot run on their database's schema: a promote of the group is refused for them. */
+  readonly schemaRefuses: readonly string[];
+}
+
+/** Compares each member; a member that cannot be compared (one color) is a problem, all of them reported together. */
+export function compareGroup(group: string, members: readonly ServiceConfig[]): GroupComparison {
+  const comparisons: ColorComparison[] = [];
+  const problems = members.flatMap((member) => {
+    try {
+      comparisons.push(compareColors(member));
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  const schemaRefuses = comparisons.filter((c) => c.schemaVersion !== undefined && c.to.runsOnCurrentSchema !== true).map((c) => c.service);
+  return { group, members: comparisons, schemaRefuses };
+}
+
+export function formatGroupComparison(comparison: GroupComparison): string {
+  const gate =
+    comparison.schemaRefuses.length === 0
+      ? "schema gate: every member's other color can run on its database's schema (or it has no schema gate)"
+      : `schema gate: promote --group ${comparison.group} would be refused: ${comparison.schemaRefuses.join(", ")} cannot run on the database's schema`;
+  return [`group ${comparison.group}: ${comparison.members.map((member) => member.service).join(", ")}`, ...comparison.members.map(formatComparison), gate].join("\n");
+}

@@ -139,3 +139,53 @@ export function describeRow(row: HistoryRow): string {
   const change = row.changes.length === 0 ? "no config change" : row.changes.join(", ");
   return row.message === "" ? change : `${change} (message: ${row.message})`;
 }
+
+/** One update of a release group: every member's state after it, and what it changed in any of them. */
+export interface GroupHistoryRow {
+  readonly update: number;
+  readonly time: string;
+  readonly result: string;
+  /** By member; absent for a member the update did not yet run. */
+  readonly members: Readonly<Record<string, ServiceState>>;
+  /** `checkout: canary 0 -> 25`, member by member. */
+  readonly changes: readonly string[];
+  readonly message: string;
+}
+
+/**
+ * A group's history, oldest first: one row per update that changed any
+ * member's versions or weights, with every member's state after it, so a
+ * group move reads as one row and a member moved alone stands out.
+ */
+export function groupHistory(updates: readonly StackUpdate[], members: readonly string[]): GroupHistoryRow[] {
+  const perMember = members.map((member) => ({ member, rows: releaseHistory(updates, member) }));
+  const numbers = [...new Set(perMember.flatMap(({ rows }) => rows.map((row) => row.update)))].sort((a, b) => a - b);
+  return numbers.map((update) => {
+    const states: Record<string, ServiceState> = {};
+    const changes: string[] = [];
+    let at: HistoryRow | undefined;
+    for (const { member, rows } of perMember) {
+      const last = rows.filter((row) => row.update <= update).at(-1);
+      if (last === undefined) continue;
+      states[member] = { live: last.live, weights: last.weights, versions: last.versions };
+      if (last.update === update) {
+        at = last;
+        changes.push(...last.changes.map((change) => `${member}: ${change}`));
+      }
+    }
+    return { update, time: at!.time, result: at!.result, members: states, changes, message: at!.message };
+  });
+}
+
+export function formatGroupHistory(rows: readonly GroupHistoryRow[], members: readonly string[]): string {
+  const cell = (state: ServiceState | undefined) =>
+    state === undefined ? "-" : COLORS.map((color) => (state.versions[color] === undefined ? "-" : `${state.versions[color]} ${state.weights[color]}%`)).join(" | ");
+  const width = Math.max(24, ...members.map((member) => `${member} (blue | green)`.length));
+  const header = `${"#".padEnd(4)}  ${"time".padEnd(20)}  ${"result".padEnd(10)}  ${members.map((member) => `${member} (blue | green)`.padEnd(width)).join("  ")}  change (message)`;
+  const lines = rows.map((row) => {
+    const cells = members.map((member) => cell(row.members[member]).padEnd(width)).join("  ");
+    const change = row.changes.length === 0 ? "no config change" : row.changes.join(", ");
+    return `${String(row.update).padEnd(4)}  ${row.time.slice(0, 19).replace("T", " ").padEnd(20)}  ${row.result.padEnd(10)}  ${cells}  ${row.message === "" ? change : `${change} (message: ${row.message})`}`;
+  });
+  return [header, ...lines].join("\n");
+}

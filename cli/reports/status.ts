@@ -1,4 +1,5 @@
 import { COLORS, type Color, type RouterName } from "../../model/config/schema";
+import type { GroupConfig } from "../../model/config/settings";
 import type { ServicesOutput } from "../../model/status";
 import type { TrafficWeights } from "../../model/traffic";
 import type { ColorPods, LiveCluster } from "./livePods";
@@ -24,6 +25,8 @@ export interface ServiceStatus {
    * fast path) and the move is not recorded yet.
    */
   readonly movedNotRecorded?: TrafficWeights;
+  /** The release group the service is a member of (`switchyard:groups`), if any. */
+  readonly group?: string;
 }
 
 /** Joins what the last update recorded (stack output `services`) with what the cluster runs now. */
@@ -46,16 +49,34 @@ export function serviceStatuses(outputs: ServicesOutput, cluster: LiveCluster | 
     });
 }
 
-/** One row per service: `checkout  blue  istio        blue 1.4.2 100% 2/2 ready   green 1.5.0 0% 2/2 ready`. */
-export function formatStatus(statuses: readonly ServiceStatus[]): string {
-  const width = Math.max(7, ...statuses.map((status) => status.service.length));
-  const header = `${"service".padEnd(width)}  live   router       ${"blue".padEnd(26)}  green`;
-  const rows = statuses.map((status) => {
-    const cells = COLORS.map((color) => formatColor(status.colors[color], color !== status.live ? status.mirror : 0));
-    const row = `${status.service.padEnd(width)}  ${status.live.padEnd(5)}  ${status.router.padEnd(11)}  ${cells[0]!.padEnd(26)}  ${cells[1]}`;
-    return status.movedNotRecorded === undefined ? row : `${row}\n${" ".repeat(width)}  ${movedNote(status.movedNotRecorded)}`;
+/** Each status with the group (of the stack config) its service is a member of. */
+export function withGroups(statuses: readonly ServiceStatus[], groups: readonly GroupConfig[]): ServiceStatus[] {
+  return statuses.map((status) => {
+    const group = groups.find((candidate) => candidate.services.includes(status.service));
+    return group === undefined ? status : { ...status, group: group.name };
   });
-  return [header, ...rows].join("\n");
+}
+
+/**
+ * One row per service: `checkout  blue  istio        blue 1.4.2 100% 2/2 ready   green 1.5.0 0% 2/2 ready`;
+ * services in no group first, then each group's heading and its members, indented.
+ */
+export function formatStatus(statuses: readonly ServiceStatus[], groups: readonly GroupConfig[] = []): string {
+  const indent = groups.length === 0 ? 0 : 2;
+  const width = Math.max(7, ...statuses.map((status) => status.service.length + (status.group === undefined ? 0 : indent)));
+  const header = `${"service".padEnd(width)}  live   router       ${"blue".padEnd(26)}  green`;
+  const row = (status: ServiceStatus, pad: string) => {
+    const cells = COLORS.map((color) => formatColor(status.colors[color], color !== status.live ? status.mirror : 0));
+    const line = `${(pad + status.service).padEnd(width)}  ${status.live.padEnd(5)}  ${status.router.padEnd(11)}  ${cells[0]!.padEnd(26)}  ${cells[1]}`;
+    return status.movedNotRecorded === undefined ? line : `${line}\n${" ".repeat(width)}  ${movedNote(status.movedNotRecorded)}`;
+  };
+  const lines = [header, ...statuses.filter((status) => status.group === undefined).map((status) => row(status, ""))];
+  for (const group of groups) {
+    const members = group.services.flatMap((name) => statuses.filter((status) => status.service === name && status.group === group.name));
+    if (members.length === 0) continue;
+    lines.push(`group ${group.name}${group.lanes ? " (lanes)" : ""}: ${group.services.join(", ")}`, ...members.map((status) => row(status, " ".repeat(indent))));
+  }
+  return lines.join("\n");
 }
 
 function formatColor(color: ColorStatus | undefined, mirror: number): string {

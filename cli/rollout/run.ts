@@ -1,6 +1,6 @@
 import { UsageError } from "../context/errors";
 import { PrometheusError } from "./prometheus";
-import { judgeCanary, type CanaryFigures, type Verdict } from "./verdict";
+import { judgeCanary, judgeMembers, type CanaryFigures, type MemberVerdict, type Verdict } from "./verdict";
 import type { AnalysisSettings } from "../../model/config/analysis";
 
 /** What a rollout does to the world; the command wires these to `pulumi up` and Prometheus, tests to fakes. */
@@ -11,8 +11,8 @@ export interface RolloutActions {
   revert(): Promise<void>;
   /** Makes the canary color live with all traffic. */
   promote(): Promise<void>;
-  /** Asks Prometheus about the canary over the analysis window. */
-  measure(): Promise<CanaryFigures>;
+  /** Asks Prometheus about the canary of each service rolled out (one, or every member of a group) over the analysis window. */
+  measure(): Promise<readonly MemberFigures[]>;
   /** Waits `ms`, or less when `signal` aborts. */
   wait(ms: number, signal: AbortSignal): Promise<void>;
   log(line: string): void;
@@ -29,10 +29,19 @@ export interface RolloutPlan {
   readonly thresholds: Pick<AnalysisSettings, "maxErrorRate" | "maxLatencySeconds" | "minRequests" | "window">;
 }
 
+/** What Prometheus said about one service's canary. */
+export interface MemberFigures {
+  readonly service: string;
+  readonly figures: CanaryFigures;
+}
+
 export interface StepRecord {
   readonly canary: number;
+  /** The figures that decided the verdict: the service's, or in a group the failing (else first) member's. */
   readonly figures?: CanaryFigures;
   readonly verdict: Verdict;
+  /** In a group rollout: every member's figures and verdict. */
+  readonly members?: readonly MemberVerdict[];
 }
 
 export type RolloutOutcome =
@@ -127,8 +136,9 @@ async function walkSteps(plan: RolloutPlan, actions: RolloutActions, interrupt: 
 
 async function judgeStep(canary: number, plan: RolloutPlan, actions: RolloutActions): Promise<StepRecord> {
   try {
-    const figures = await actions.measure();
-    return { canary, figures, verdict: judgeCanary(figures, plan.thresholds) };
+    const members = (await actions.measure()).map(({ service, figures }) => ({ service, figures, verdict: judgeCanary(figures, plan.thresholds) }));
+    const { decidedBy, verdict } = judgeMembers(members);
+    return { canary, figures: decidedBy.figures, verdict, ...(members.length > 1 ? { members } : {}) };
   } catch (error) {
     if (!(error instanceof PrometheusError)) throw error;
     return { canary, verdict: { kind: "inconclusive", reason: error.message } };

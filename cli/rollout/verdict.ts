@@ -50,3 +50,23 @@ export function judgeCanary(figures: CanaryFigures, thresholds: Thresholds): Ver
   }
   return { kind: "pass", reason: `${errors}, ${latency} <= ${thresholds.maxLatencySeconds}s ${over} ${served}` };
 }
+
+/** One service's figures at a step, and how they were judged. */
+export interface MemberVerdict {
+  readonly service: string;
+  readonly figures: CanaryFigures;
+  readonly verdict: Verdict;
+}
+
+/**
+ * A release group's verdict from its members', each judged with its own
+ * figures: any failure is the group's (the first failing member decides,
+ * and is named); else anything not judgeable halts the group; else it passes.
+ */
+export function judgeMembers(members: readonly MemberVerdict[]): { readonly decidedBy: MemberVerdict; readonly verdict: Verdict } {
+  const decidedBy = members.find((m) => m.verdict.kind === "fail") ?? members.find((m) => m.verdict.kind === "inconclusive") ?? members[0]!;
+  if (members.length === 1) return { decidedBy, verdict: decidedBy.verdict };
+  const named = (member: MemberVerdict) => `${member.service}: ${member.verdict.reason}`;
+  const reason = decidedBy.verdict.kind === "pass" ? members.map(named).join("; ") : named(decidedBy);
+  return { decidedBy, verdict: { kind: decidedBy.verdict.kind, reason } };
+}

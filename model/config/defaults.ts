@@ -1,6 +1,6 @@
 import { resolveAnalysis } from "./analysis";
 import { COLORS, type Color, type RawDefaults, type RawProbe, type RawResources, type RawSecrets, type RawService, type RawSlot, type RawStackConfig } from "./schema";
-import { BUILTIN_DEFAULTS, type ColorSlot, type ProbeSettings, type ResourceSettings, type ServiceConfig, type StackConfig } from "./settings";
+import { BUILTIN_DEFAULTS, type ColorSlot, type GroupConfig, type ProbeSettings, type ResourceSettings, type ServiceConfig, type StackConfig } from "./settings";
 
 /**
  * Default resolution, in one place: a service's own value, else
@@ -9,14 +9,30 @@ import { BUILTIN_DEFAULTS, type ColorSlot, type ProbeSettings, type ResourceSett
  */
 export function resolveStackConfig(raw: RawStackConfig): StackConfig {
   const defaults = raw.defaults ?? {};
+  const groups = resolveGroups(raw.groups);
   return {
     namespace: raw.namespace,
     manageNamespace: raw.manageNamespace ?? BUILTIN_DEFAULTS.manageNamespace,
     services: Object.entries(raw.services).map(([name, service]) =>
-      resolveService(name, service, defaults, raw.secrets?.[name] ?? {}),
+      withGroup(resolveService(name, service, defaults, raw.secrets?.[name] ?? {}), groups),
     ),
     ...(raw.analysis === undefined ? {} : { analysis: resolveAnalysis(raw.analysis) }),
+    groups,
   };
+}
+
+export function resolveGroups(raw: RawStackConfig["groups"]): GroupConfig[] {
+  return Object.entries(raw ?? {}).map(([name, group]) => ({
+    name,
+    services: [...new Set(group.services)],
+    lanes: group.lanes ?? BUILTIN_DEFAULTS.lanes,
+  }));
+}
+
+/** The service with the group that lists it (the first, should the config wrongly list it in two). */
+export function withGroup(service: ServiceConfig, groups: readonly GroupConfig[]): ServiceConfig {
+  const group = groups.find((candidate) => candidate.services.includes(service.name));
+  return group === undefined ? service : { ...service, group: { name: group.name, lanes: group.lanes } };
 }
 
 export function resolveService(name: string, raw: RawService, defaults: RawDefaults, secrets: RawSecrets[string]): ServiceConfig {

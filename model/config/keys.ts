@@ -1,4 +1,4 @@
-import type { Color, RawDefaults, RawService, RawSlot, RawStackConfig } from "./schema";
+import type { Color, RawDefaults, RawGroup, RawService, RawSlot, RawStackConfig } from "./schema";
 
 /**
  * Config key paths as `pulumi config set --path` spells them under the
@@ -28,6 +28,11 @@ export function slotKey(service: string, color: Color, field?: keyof RawSlot, ..
 /** `defaults.<field>[.<sub>...]`, e.g. `defaults.idleReplicas`: a value every service inherits unless it sets its own. */
 export function defaultsKey(field: keyof RawDefaults, ...sub: readonly string[]): string {
   return joinKey("defaults", field, ...sub);
+}
+
+/** `groups.<group>[.<field>]`, e.g. `groups.cart.services`. */
+export function groupKey(group: string, field?: keyof RawGroup): string {
+  return joinKey("groups", group, field);
 }
 
 /** `secrets.<service>[.<color>[.<NAME>]]`. */

@@ -3,6 +3,7 @@ import { NO_CONTEXT, type ConfigContext } from "./context";
 import { continuityProblems } from "./continuity";
 import type { z } from "zod";
 import { resolveStackConfig } from "./defaults";
+import { groupProblems } from "./groups";
 import { partialServices } from "./partial";
 import { ConfigError, HIDDEN_SECRET, redactCredentials, type ConfigProblem } from "./problems";
 import { ruleProblems } from "./rules";
@@ -39,8 +40,10 @@ export function parseStackConfig(raw: Record<string, unknown>, context: ConfigCo
  */
 function crossKeyProblems(raw: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
   const analysis = raw.analysis === undefined ? undefined : analysisSchema.safeParse(raw.analysis);
+  const services = partialServices(raw, issues);
   return [
-    ...partialServices(raw, issues).flatMap(({ service, unreliable }) => ruleProblems(service, raw, unreliable)),
+    ...services.flatMap(({ service, unreliable }) => ruleProblems(service, raw, unreliable)),
+    ...groupProblems(raw, services),
     ...(analysis?.success ? analysisProblems(analysis.data) : []),
   ];
 }

@@ -28,6 +28,11 @@ export function integer(min: number, max: number, allowed = `an integer from ${m
   );
 }
 
+/** Accepts booleans and the words true/false: `pulumi config set --path` stores `true` as text unless told `--type bool`. */
+function flag() {
+  return z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean({ error: "true or false" }));
+}
+
 function text(pattern: RegExp, allowed: string) {
   return z.string({ error: allowed }).regex(pattern, { error: allowed });
 }
@@ -261,6 +266,19 @@ export const analysisSchema = z.strictObject({
   timeoutSeconds: integer(1, 300).optional(),
 });
 
+export const ALLOWED_GROUP_NAME = "a lower-case DNS label of at most 40 characters (letters, digits, '-'; starts with a letter)";
+const groupName = z.string().max(40, { error: ALLOWED_GROUP_NAME }).regex(DNS_LABEL, { error: ALLOWED_GROUP_NAME });
+
+/** `groups.<group>`: services released together; with `lanes`, a request stays in the color it entered at every member. */
+export const groupSchema = z.strictObject({
+  services: z
+    .array(serviceName, { error: "a list of service names of this stack, such as [checkout, catalog]" })
+    .min(1, { error: "a list of at least one service name of this stack, such as [checkout, catalog]" }),
+  lanes: flag().optional(),
+});
+
+export const groupsSchema = z.record(groupName, groupSchema, { error: "a map of group name to {services: [...], lanes: true|false}" });
+
 export const stackConfigSchema = z.strictObject({
   namespace: z
     .string({ error: ALLOWED_NAMESPACE })
@@ -271,6 +289,7 @@ export const stackConfigSchema = z.strictObject({
   services: z.record(serviceName, serviceSchema, { error: "a map of service name to service settings" }),
   secrets: secretsSchema.optional(),
   analysis: analysisSchema.optional(),
+  groups: groupsSchema.optional(),
 });
 
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;
@@ -278,6 +297,7 @@ export type RawService = z.infer<typeof serviceSchema>;
 export type RawSlot = z.infer<typeof slotSchema>;
 export type RawSecrets = z.infer<typeof secretsSchema>;
 export type RawDefaults = z.infer<typeof defaultsSchema>;
+export type RawGroup = z.infer<typeof groupSchema>;
 export type RawAnalysis = z.infer<typeof analysisSchema>;
 export type RawProbe = z.infer<typeof probeSchema>;
 export type RawResources = z.infer<typeof resourcesSchema>;

@@ -71,6 +71,26 @@ export interface ServiceConfig {
   /** A/B conditions: matching requests go to the color that is not live, whatever the weights. */
   readonly match: readonly RawMatch[];
   readonly database?: { readonly schemaVersion: number };
+  /** The release group the service belongs to, if any (`switchyard:groups`). */
+  readonly group?: ServiceGroup;
+}
+
+/** A service's membership of a release group. */
+export interface ServiceGroup {
+  readonly name: string;
+  /** Requests keep the color they entered with at every member (the `x-switchyard-color` header). */
+  readonly lanes: boolean;
+}
+
+/**
+ * Services released together (`switchyard:groups.<name>`): one canary, one
+ * live color, one analysis, moved by one config change and one update.
+ */
+export interface GroupConfig {
+  readonly name: string;
+  /** Members in the order the config lists them; the first is where a lane usually starts. */
+  readonly services: readonly string[];
+  readonly lanes: boolean;
 }
 
 export interface StackConfig {
@@ -80,6 +100,8 @@ export interface StackConfig {
   readonly services: readonly ServiceConfig[];
   /** Canary analysis for `switchyard rollout`; absent when the stack has no `switchyard:analysis`. */
   readonly analysis?: AnalysisSettings;
+  /** Release groups, in the order the config lists them; empty when the stack has none. */
+  readonly groups: readonly GroupConfig[];
 }
 
 /** Built-in defaults; `switchyard:defaults` overrides them, and each service overrides both. */
@@ -92,6 +114,7 @@ export const BUILTIN_DEFAULTS = {
   router: "istio",
   mirror: 0,
   manageNamespace: true,
+  lanes: false,
   probes: {
     readiness: { path: "/readyz", initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 },
     liveness: { path: "/healthz", initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 },

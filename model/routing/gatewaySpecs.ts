@@ -1,7 +1,7 @@
 import { COLORS, type Color, type RawMatch, type RawParentRef } from "../config/schema";
 import { colorName, colorSelector, COLOR_HEADER } from "../naming";
 import type { TrafficWeights } from "../traffic";
-import { GATEWAY_GROUP, type BackendObjectReference, type HTTPRouteMatch, type HTTPRouteRule, type HTTPRouteSpec, type ParentReference } from "./gatewayTypes";
+import { GATEWAY_GROUP, type BackendObjectReference, type HTTPBackendFilter, type HTTPRouteMatch, type HTTPRouteRule, type HTTPRouteSpec, type ParentReference } from "./gatewayTypes";
 import { cookiePattern, idleColor, MATCH_ROUTE, WEIGHTED_ROUTE, type RoutingInput } from "./input";
 
 /**
@@ -27,6 +27,8 @@ const EVERY_PATH = { type: "PathPrefix", value: "/" } as const;
  * weighted rule, whose RequestMirror filter copies `mirror` percent of its
  * requests to the idle color. The Gateway API picks the rule with the most
  * header matches first, so the header and A/B rules win over the weighted one.
+ * With lanes, each weighted and A/B backend sets the color header on the
+ * requests it receives, as the Istio router does.
  */
 export function httpRouteSpec(input: RoutingInput): HTTPRouteSpec {
   const backend = (color: Color): BackendObjectReference => ({ group: "", kind: "Service", name: colorServiceName(input.service, color), port: input.port });
@@ -35,19 +37,25 @@ export function httpRouteSpec(input: RoutingInput): HTTPRouteSpec {
     matches: [{ path: EVERY_PATH, headers: [{ type: "Exact", name: COLOR_HEADER, value: color }] }],
     backendRefs: [{ ...backend(color), weight: 100 }],
   }));
+  const lane = (color: Color) => (input.lanes ? { filters: [laneFilter(color)] } : {});
   const idle = idleColor(input);
   const matchRules: HTTPRouteRule[] =
     idle === undefined || input.match.length === 0
       ? []
-      : [{ name: MATCH_ROUTE, matches: input.match.map(gatewayMatch), backendRefs: [{ ...backend(idle), weight: 100 }] }];
+      : [{ name: MATCH_ROUTE, matches: input.match.map(gatewayMatch), backendRefs: [{ ...backend(idle), weight: 100, ...lane(idle) }] }];
   const mirror = idle === undefined || input.mirror === 0 ? {} : { filters: [{ type: "RequestMirror" as const, requestMirror: { backendRef: backend(idle), percent: input.mirror } }] };
   const weightedRule: HTTPRouteRule = {
     name: WEIGHTED_ROUTE,
     matches: [{ path: EVERY_PATH }],
     ...mirror,
-    backendRefs: input.colors.map((color) => ({ ...backend(color), weight: input.weights[color] })),
+    backendRefs: input.colors.map((color) => ({ ...backend(color), weight: input.weights[color], ...lane(color) })),
   };
   return { parentRefs: input.parentRefs.map(parentReference), rules: [...headerRules, ...matchRules, weightedRule] };
+}
+
+/** Sets the lane on the requests a color's backend receives, as the Istio router's destination headers do. */
+export function laneFilter(color: Color): HTTPBackendFilter {
+  return { type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: COLOR_HEADER, value: color }] } };
 }
 
 function parentReference(ref: RawParentRef): ParentReference {

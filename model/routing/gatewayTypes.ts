@@ -31,6 +31,19 @@ export interface BackendObjectReference {
 export interface HTTPBackendRef extends BackendObjectReference {
   /** Proportional share of the rule's requests; switchyard's weights of one rule sum to 100. */
   weight: number;
+  /** Filters applied only to the requests sent to this backend (lanes of a release group). */
+  filters?: HTTPBackendFilter[];
+}
+
+export interface HTTPHeader {
+  name: string;
+  value: string;
+}
+
+/** Sets request headers on the requests one backend receives. */
+export interface HTTPBackendFilter {
+  type: "RequestHeaderModifier";
+  requestHeaderModifier: { set: HTTPHeader[] };
 }
 
 export interface HTTPHeaderMatch {

@@ -23,6 +23,12 @@ export interface RoutingInput {
   readonly router: RouterName;
   /** The Gateways an HTTPRoute attaches to (gateway-api router only). */
   readonly parentRefs: readonly RawParentRef[];
+  /**
+   * The service is a member of a release group with lanes: each weighted (and
+   * A/B) destination sets the color header on the requests it sends, so the
+   * services it calls (which forward the header) keep them in that color.
+   */
+  readonly lanes: boolean;
 }
 
 /** What the routing of a planned service is made from. The program and the command's fast path both call this. */
@@ -39,6 +45,7 @@ export function routingInput(plan: ServicePlan, namespace: string): RoutingInput
     match: service.match,
     router: service.router,
     parentRefs: service.parentRefs,
+    lanes: service.group?.lanes === true,
   };
 }
 

@@ -1,5 +1,5 @@
 import { COLORS, type Color, type RawMatch } from "../config/schema";
-import type { DestinationRuleSpec, HTTPMatchRequest, HTTPRoute, VirtualServiceSpec } from "./istioTypes";
+import type { DestinationRuleSpec, Headers, HTTPMatchRequest, HTTPRoute, VirtualServiceSpec } from "./istioTypes";
 import { COLOR_HEADER, colorSelector, serviceHost } from "../naming";
 import type { TrafficWeights } from "../traffic";
 import { cookiePattern, idleColor, MATCH_ROUTE, WEIGHTED_ROUTE, type RoutingInput } from "./input";
@@ -14,12 +14,15 @@ export function destinationRuleSpec(input: RoutingInput): DestinationRuleSpec {
 
 /**
  * Header routes first (`x-switchyard-color: blue|green` reaches a color
- * directly, for smoke tests of the idle color), then the A/B route (any of
- * the `match` conditions sends a request to the color that is not live),
- * then the default route with one weighted destination per deployed color
- * and, with `mirror`, a copy of that share of requests to the idle color.
- * A 0% destination is kept so the split is always explicit and a diff shows
- * both numbers move.
+ * directly, for smoke tests of the idle color, and keeps a request in its
+ * lane), then the A/B route (any of the `match` conditions sends a request
+ * to the color that is not live), then the default route with one weighted
+ * destination per deployed color and, with `mirror`, a copy of that share
+ * of requests to the idle color. A 0% destination is kept so the split is
+ * always explicit and a diff shows both numbers move. With lanes, the
+ * weighted and A/B routes put the color they chose into the request's
+ * header: the entry service decides the lane, and every member downstream
+ * takes its header route.
  */
 export function virtualServiceSpec(input: RoutingInput): VirtualServiceSpec {
   const host = serviceHost(input.service, input.namespace);
@@ -29,15 +32,16 @@ export function virtualServiceSpec(input: RoutingInput): VirtualServiceSpec {
     match: [{ name: color, headers: { [COLOR_HEADER]: { exact: color } } }],
     route: [{ destination: destination(color) }],
   }));
+  const lane = (color: Color) => (input.lanes ? { headers: laneHeaders(color) } : {});
   const idle = idleColor(input);
   const matchRoutes: HTTPRoute[] =
     idle === undefined || input.match.length === 0
       ? []
-      : [{ name: MATCH_ROUTE, match: input.match.map(istioMatch), route: [{ destination: destination(idle) }] }];
+      : [{ name: MATCH_ROUTE, match: input.match.map(istioMatch), route: [{ destination: destination(idle), ...lane(idle) }] }];
   const mirror = idle === undefined || input.mirror === 0 ? {} : { mirror: destination(idle), mirrorPercentage: { value: input.mirror } };
   const weightedRoute: HTTPRoute = {
     name: WEIGHTED_ROUTE,
-    route: input.colors.map((color) => ({ destination: destination(color), weight: input.weights[color] })),
+    route: input.colors.map((color) => ({ destination: destination(color), weight: input.weights[color], ...lane(color) })),
     ...mirror,
   };
   return { hosts: [host], http: [...headerRoutes, ...matchRoutes, weightedRoute] };
@@ -47,6 +51,11 @@ function istioMatch(condition: RawMatch, index: number): HTTPMatchRequest {
   const name = `ab-${index + 1}`;
   if (condition.header !== undefined) return { name, headers: { [condition.header.toLowerCase()]: { exact: condition.exact } } };
   return { name, headers: { cookie: { regex: cookiePattern(condition.cookie!, condition.exact) } } };
+}
+
+/** Sets the lane on the request as it goes to `color` (Istio's HTTPRouteDestination.headers.request.set). */
+export function laneHeaders(color: Color): Headers {
+  return { request: { set: { [COLOR_HEADER]: color } } };
 }
 
 /**

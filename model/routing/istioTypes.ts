@@ -19,10 +19,21 @@ export interface Destination {
   port: PortSelector;
 }
 
+/** Header changes Istio makes to the requests a destination receives. */
+export interface HeaderOperations {
+  set?: Record<string, string>;
+}
+
+export interface Headers {
+  request?: HeaderOperations;
+}
+
 export interface HTTPRouteDestination {
   destination: Destination;
   /** Percent of the route's traffic; the weights of one route sum to 100. */
   weight?: number;
+  /** Request headers set on the traffic sent to this destination (lanes of a release group). */
+  headers?: Headers;
 }
 
 /** Exactly one of the two. */

@@ -11,6 +11,16 @@ export const SWITCHYARD_LABELS = {
   color: "switchyard.dev/color",
 } as const;
 
+/**
+ * The header that keeps a request in one color (model/naming.ts COLOR_HEADER):
+ * header routes match it, a lane member's weighted route sets it. A copy,
+ * held to the model's by test/policy/contracts.test.ts.
+ */
+export const COLOR_HEADER = "x-switchyard-color";
+
+/** switchyard's two colors: a lane exists for each. */
+export const COLORS = ["blue", "green"] as const;
+
 /** A switchyard service and one of its colors. */
 export interface ColorOf {
   readonly service: string;

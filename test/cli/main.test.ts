@@ -35,6 +35,14 @@ describe("the switchyard command line", () => {
     [["canary", "checkout"], 'the percentage (last argument) got "checkout"; allowed: an integer percentage from 0 to 100'],
     [["promote", "checkout", "--lock-timeout", "soon"], 'got "soon"; allowed: a duration such as 0s, 30s, 5m or 1h'],
     [["scale", "checkout"], "unknown command 'scale'"],
+    [["rollback", "checkout", "--group", "cart"], "got --group cart and checkout; allowed: service names, --all or --group, one of them"],
+    [["deploy", "checkout"], "got 1 argument(s); allowed: <service> <version>, or --group <group> <version> | <service=version...>"],
+    [["deploy", "--group", "cart", "checkout=1.6.0", "catalog"], '--group cart: got "catalog"; allowed: one version for every member, or <service>=<version> for each member to deploy'],
+    [["deploy", "--group", "cart", "1.6.0", "--tag", "20261201-0000-abcdef0"], "--tag and --digest name one image"],
+    [["rollout"], "got neither a service nor --group; allowed: a service, or --group <group>"],
+    [["rollout", "checkout", "--group", "cart"], "got checkout and --group cart; allowed: a service, or --group <group>"],
+    [["compare"], "got neither a service nor --group"],
+    [["history", "checkout", "--group", "cart"], "got checkout and --group cart"],
   ])("refuses %j with exit code 2 before touching the stack", async (args, message) => {
     const result = await run(...args);
     expect(result.code).toBe(2);

@@ -9,7 +9,7 @@ import { launchChromium } from "./helpers/browser";
 import { textContrasts } from "./helpers/contrast";
 import { kubectlIn, Watch } from "./helpers/cluster";
 import { MetricsSource } from "./helpers/metricsSource";
-import { freePort, PrometheusServer } from "./helpers/prometheus";
+import { freePort, PrometheusServer, useAnalysis } from "./helpers/prometheus";
 import { TestProject } from "./helpers/project";
 
 /**
@@ -53,10 +53,7 @@ describe("switchyard dashboard: a live page of services, traffic, pods, history 
     metrics = await MetricsSource.start();
     prometheus = await PrometheusServer.start([metrics.target]);
     project = new TestProject("cluster");
-    project.configSet("analysis.prometheus", prometheus.url);
-    project.configSet("analysis.window", "6s");
-    project.configSet("analysis.minRequests", 10);
-    project.configSet("analysis.timeoutSeconds", 5);
+    useAnalysis(project, prometheus, "6s", 10);
     await project.up();
     ({ started: dashboard, url } = await startDashboard());
     browser = await launchChromium();

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getJson, liveWeights, Watch } from "./helpers/cluster";
 import { MetricsSource } from "./helpers/metricsSource";
-import { freePort, PrometheusServer } from "./helpers/prometheus";
+import { freePort, PrometheusServer, useAnalysis } from "./helpers/prometheus";
 import { TestProject } from "./helpers/project";
 
 /**
@@ -26,10 +26,7 @@ describe("the switchyard command: progressive rollouts gated on Prometheus", () 
     prometheus = await PrometheusServer.start([metrics.target]);
     project = new TestProject("cluster");
     ns = project.namespace;
-    project.configSet("analysis.prometheus", prometheus.url);
-    project.configSet("analysis.window", "10s");
-    project.configSet("analysis.minRequests", 20);
-    project.configSet("analysis.timeoutSeconds", 5);
+    useAnalysis(project, prometheus);
     await project.up();
   });
   afterAll(async () => {

@@ -9,12 +9,13 @@ import { byName, switchyardResources, TYPES } from "./helpers/fixtures";
 import { checkResource } from "./helpers/runPolicy";
 import { BUILTIN_DEFAULTS } from "../../model/config/settings";
 import * as model from "../../model/images";
-import { LABELS } from "../../model/naming";
+import { COLOR_HEADER, LABELS } from "../../model/naming";
 import { planService } from "../../model/plan";
 import { routingInput } from "../../model/routing/input";
 import { routeObject } from "../../model/routing/routeObject";
 import * as pack from "../../policy/lib/imageReference";
-import { SWITCHYARD_LABELS } from "../../policy/lib/switchyard";
+import { COLOR_HEADER as PACK_COLOR_HEADER, COLORS as PACK_COLORS, SWITCHYARD_LABELS } from "../../policy/lib/switchyard";
+import { COLORS } from "../../model/config/schema";
 import { PROBES_DEFAULTS } from "../../policy/policies/probes";
 
 /**
@@ -28,6 +29,11 @@ const SHA256 = `sha256:${"a".repeat(64)}`;
 describe("the policy pack's copies of switchyard's contracts match the model", () => {
   it("finds a color's service and color by the labels the program puts on it", () => {
     expect(SWITCHYARD_LABELS).toEqual({ service: LABELS.name, color: LABELS.color });
+  });
+
+  it("knows the lane header and the colors by the model's names", () => {
+    expect(PACK_COLOR_HEADER).toBe(COLOR_HEADER);
+    expect(PACK_COLORS).toEqual(COLORS);
   });
 
   it("expects the probe paths the program gives by default", () => {

@@ -310,6 +310,7 @@ describe("the VirtualService the command's fast path applies is the one the prog
   it.each([
     ["blue live", { live: "blue", canary: 0 }],
     ["green live with a 25% canary", { live: "green", canary: 25 }],
+    ["a member of a group with lanes, at a 25% canary", { live: "blue", canary: 25, group: { name: "cart", lanes: true } }],
   ] as const)("%s: every field, metadata included, equals routeObject", async (_label, traffic) => {
     const service = { ...checkout(), ...traffic };
     const r = await deploy(service);

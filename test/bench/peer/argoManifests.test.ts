@@ -78,7 +78,7 @@ describe("Argo Rollouts manifests of the benchmark's services", () => {
 
   it("have switchyard's VirtualService routes, with roles for subsets", () => {
     const argo = (virtualService(service!, "ns") as any).spec;
-    const switchyard = virtualServiceSpec({ service: "svc-001", namespace: "ns", port: 8080, colors: ["blue", "green"], weights: { blue: 100, green: 0 }, live: "blue", mirror: 0, match: [], router: "istio", parentRefs: [] });
+    const switchyard = virtualServiceSpec({ service: "svc-001", namespace: "ns", port: 8080, colors: ["blue", "green"], weights: { blue: 100, green: 0 }, live: "blue", mirror: 0, match: [], router: "istio", parentRefs: [], lanes: false });
     const asRoles = JSON.parse(
       JSON.stringify(switchyard)
         .replaceAll('"blue', '"stable')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareColors, formatComparison } from "../../../cli/reports/compare";
+import { compareColors, compareGroup, formatComparison, formatGroupComparison } from "../../../cli/reports/compare";
 import { parseStackConfig } from "../../../model/config/parse";
 import type { ServiceConfig } from "../../../model/config/settings";
 import { checkout, configProblems, validRawConfig } from "../../helpers/fixtures";
@@ -93,5 +93,38 @@ describe("compare: the live color against the other one (requirement V4)", () =>
         allowed: "a deployed green color to compare with the live blue: deploy a version to it first (switchyard deploy checkout <version>)",
       },
     ]);
+  });
+});
+
+describe("compare --group: every member, and the schema gate for the group's promote", () => {
+  const members = (checkoutSchemaVersion?: number) => {
+    const raw = validRawConfig();
+    raw.services.catalog = { image: "registry.example.com/shop/catalog", port: 9090, blue: { version: "2.0.1" }, green: { version: "2.2.0" }, live: "blue", canary: 0 };
+    if (checkoutSchemaVersion !== undefined) raw.services.checkout.database = { schemaVersion: checkoutSchemaVersion };
+    raw.groups = { cart: { services: ["checkout", "catalog"] } };
+    return parseStackConfig(raw).services;
+  };
+
+  it("compares each member and says the group's promote passes the schema gate", () => {
+    const comparison = compareGroup("cart", members(13));
+    expect(comparison.members.map((member) => [member.service, member.to.version])).toEqual([["checkout", "1.5.0"], ["catalog", "2.2.0"]]);
+    expect(comparison.schemaRefuses).toEqual([]);
+    const lines = formatGroupComparison(comparison).split("\n");
+    expect(lines[0]).toBe("group cart: checkout, catalog");
+    expect(lines).toContain("checkout: blue (live, 100%) -> green (0%)");
+    expect(lines).toContain("catalog: blue (live, 100%) -> green (0%)");
+    expect(lines.at(-1)).toBe("schema gate: every member's other color can run on its database's schema (or it has no schema gate)");
+  });
+
+  it("names the member whose new color cannot run on its database's schema", () => {
+    const comparison = compareGroup("cart", members(12));
+    expect(comparison.schemaRefuses).toEqual(["checkout"]);
+    expect(formatGroupComparison(comparison).split("\n").at(-1)).toBe("schema gate: promote --group cart would be refused: checkout cannot run on the database's schema");
+  });
+
+  it("reports every one-color member together, by key", () => {
+    const [checkoutService, catalogService] = members();
+    const oneColor = { ...catalogService!, slots: { blue: catalogService!.slots.blue! } };
+    expect(configProblems(() => compareGroup("cart", [checkoutService!, oneColor])).map((problem) => problem.key)).toEqual(["services.catalog.green"]);
   });
 });

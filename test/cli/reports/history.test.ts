@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatHistory, releaseHistory, type StackUpdate } from "../../../cli/reports/history";
+import { formatGroupHistory, formatHistory, groupHistory, releaseHistory, type StackUpdate } from "../../../cli/reports/history";
 
 function update(minute: number, services: object | undefined, message = "", result = "succeeded", kind = "update"): StackUpdate {
   return {
@@ -61,3 +61,37 @@ describe("a service's release history from the stack history", () => {
     ]);
   });
 });
+
+describe("a release group's history: every member side by side", () => {
+  const cart = (live: string, canary: number, checkoutGreen: string, catalogGreen: string, catalogCanary = canary) => ({
+    checkout: { live, canary, blue: { version: "1.4.2" }, green: { version: checkoutGreen } },
+    catalog: { live, canary: catalogCanary, blue: { version: "2.0.1" }, green: { version: catalogGreen } },
+  });
+  const updates = [
+    update(1, cart("blue", 0, "1.5.0", "2.1.0")),
+    update(2, cart("blue", 0, "1.6.0", "2.2.0"), "group cart: checkout: deploy 1.6.0 to green; catalog: deploy 2.2.0 to green"),
+    update(3, cart("blue", 25, "1.6.0", "2.2.0"), "group cart: checkout: canary 25% to green; catalog: canary 25% to green"),
+    update(4, cart("blue", 25, "1.6.0", "2.2.0"), "an update that moved nothing of the group"),
+    update(5, cart("blue", 0, "1.6.0", "2.2.0"), "group cart: roll back"),
+  ];
+
+  it("has one row per update that moved any member, with every member's state after it and each member's change", () => {
+    const rows = groupHistory(updates, ["checkout", "catalog"]);
+    expect(rows.map((row) => row.update)).toEqual([1, 2, 3, 5]);
+    expect(rows[2]!.members).toEqual({
+      checkout: { live: "blue", weights: { blue: 75, green: 25 }, versions: { blue: "1.4.2", green: "1.6.0" } },
+      catalog: { live: "blue", weights: { blue: 75, green: 25 }, versions: { blue: "2.0.1", green: "2.2.0" } },
+    });
+    expect(rows[2]!.changes).toEqual(["checkout: canary 0 -> 25", "catalog: canary 0 -> 25"]);
+    expect(rows[1]!.changes).toEqual(["checkout: green.version 1.5.0 -> 1.6.0", "catalog: green.version 2.1.0 -> 2.2.0"]);
+  });
+
+  it("prints a column per member", () => {
+    const lines = formatGroupHistory(groupHistory(updates, ["checkout", "catalog"]), ["checkout", "catalog"]).split("\n");
+    expect(lines[0]).toMatch(/^#\s+time\s+result\s+checkout \(blue \| green\)\s+catalog \(blue \| green\)\s+change \(message\)$/);
+    expect(lines[3]).toBe(
+      "3     2026-11-23 10:03:00   succeeded   1.4.2 75% | 1.6.0 25%     2.0.1 75% | 2.2.0 25%     checkout: canary 0 -> 25, catalog: canary 0 -> 25 (message: group cart: checkout: canary 25% to green; catalog: canary 25% to green)",
+    );
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatStatus, serviceStatuses } from "../../../cli/reports/status";
+import { formatStatus, serviceStatuses, withGroups } from "../../../cli/reports/status";
 
 const outputs = {
   checkout: {
@@ -67,6 +67,20 @@ describe("the status of every service", () => {
       "catalog   blue   gateway-api  2.0.1 100% pods unknown     -",
       "checkout  blue   istio        1.4.2 95% pods unknown      1.5.0 5% pods unknown",
       "          moved, not recorded: the cluster sends 100% blue, 0% green; the stack records the weights above (pulumi up records the move)",
+    ]);
+  });
+
+  it("puts the members of a release group under their group, after the services in none", () => {
+    const payments = { ...outputs.catalog, versions: { blue: "3.0.0" }, images: { blue: "registry.example.com/shop/payments:3.0.0" } };
+    const groups = [{ name: "cart", services: ["checkout", "catalog"], lanes: true }];
+    const statuses = withGroups(serviceStatuses({ ...outputs, payments }, undefined), groups);
+    expect(statuses.map((status) => [status.service, status.group])).toEqual([["catalog", "cart"], ["checkout", "cart"], ["payments", undefined]]);
+    expect(formatStatus(statuses, groups).split("\n")).toEqual([
+      "service     live   router       blue                        green",
+      "payments    blue   gateway-api  3.0.0 100% pods unknown     -",
+      "group cart (lanes): checkout, catalog",
+      "  checkout  blue   istio        1.4.2 95% pods unknown      1.5.0 5% pods unknown",
+      "  catalog   blue   gateway-api  2.0.1 100% pods unknown     -",
     ]);
   });
 });

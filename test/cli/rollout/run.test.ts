@@ -19,7 +19,7 @@ function fakeWorld(measurements: (CanaryFigures | Error)[], options: { failCanar
       const next = measurements.shift();
       if (next === undefined) throw new Error("measured more often than expected");
       if (next instanceof Error) throw next;
-      return next;
+      return [{ service: "checkout", figures: next }];
     },
     wait: async () => options.onWait?.(),
     log: () => {},
@@ -137,4 +137,27 @@ describe("rollout arguments", () => {
   it.each(["2", "0s", "1.5m", "soon"])("--interval %j is refused", (text) =>
     expect(() => parseInterval(text)).toThrow(/^--interval: got ".*"; allowed: a duration such as 30s, 2m or 1h$/),
   );
+});
+
+describe("a group rollout: every member judged at each step", () => {
+  it("rolls the whole group back when one member fails, recording every member's verdict", async () => {
+    const actions: string[] = [];
+    const world: RolloutActions = {
+      setCanary: async (percent) => void actions.push(`canary ${percent}`),
+      revert: async () => void actions.push("revert"),
+      promote: async () => void actions.push("promote"),
+      measure: async () => [
+        { service: "checkout", figures: healthy },
+        { service: "catalog", figures: { requests: 1000, errorRate: 0.05 } },
+      ],
+      wait: async () => {},
+      log: () => {},
+    };
+    const outcome = await runRollout(plan([25, 50]), world, never);
+    expect(actions).toEqual(["canary 25", "revert"]);
+    expect(outcome).toMatchObject({ kind: "rolled-back", failedAt: 25, reason: "catalog: error rate 5.00% > 0.50% over 2m (1000 requests)" });
+    const [step] = outcome.steps;
+    expect(step!.figures).toEqual({ requests: 1000, errorRate: 0.05 });
+    expect(step!.members!.map((member) => [member.service, member.verdict.kind])).toEqual([["checkout", "pass"], ["catalog", "fail"]]);
+  });
 });

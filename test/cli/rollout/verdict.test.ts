@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeCanary } from "../../../cli/rollout/verdict";
+import { judgeCanary, judgeMembers } from "../../../cli/rollout/verdict";
 
 const thresholds = { maxErrorRate: 0.005, minRequests: 100, window: "2m" };
 
@@ -25,5 +25,27 @@ describe("judging a canary step", () => {
 
   it("a failing error rate wins over a missing latency figure", () => {
     expect(judgeCanary({ requests: 500, errorRate: 0.1 }, { ...thresholds, maxLatencySeconds: 0.3 }).kind).toBe("fail");
+  });
+});
+
+describe("a group's verdict from its members'", () => {
+  const member = (service: string, kind: "pass" | "fail" | "inconclusive", reason: string) => ({ service, figures: { requests: 200, errorRate: 0 }, verdict: { kind, reason } });
+
+  it("fails when any member fails, naming the member and its figures", () => {
+    const { decidedBy, verdict } = judgeMembers([member("checkout", "pass", "error rate 0.00% <= 0.50%"), member("catalog", "fail", "error rate 5.00% > 0.50% over 10s (200 requests)")]);
+    expect(decidedBy.service).toBe("catalog");
+    expect(verdict).toEqual({ kind: "fail", reason: "catalog: error rate 5.00% > 0.50% over 10s (200 requests)" });
+  });
+
+  it("halts when no member fails but one cannot be judged", () => {
+    expect(judgeMembers([member("checkout", "inconclusive", "too little traffic"), member("catalog", "pass", "ok")]).verdict).toEqual({ kind: "inconclusive", reason: "checkout: too little traffic" });
+  });
+
+  it("passes when every member passes, with each member's reason", () => {
+    expect(judgeMembers([member("checkout", "pass", "a"), member("catalog", "pass", "b")]).verdict).toEqual({ kind: "pass", reason: "checkout: a; catalog: b" });
+  });
+
+  it("is the service's own verdict for a single service", () => {
+    expect(judgeMembers([member("checkout", "fail", "error rate 2.00% > 0.50%")]).verdict).toEqual({ kind: "fail", reason: "error rate 2.00% > 0.50%" });
   });
 });

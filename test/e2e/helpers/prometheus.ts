@@ -75,3 +75,11 @@ export class PrometheusServer {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Points a test project's `switchyard:analysis` at `prometheus`, judging over a short window as the rollout tests do. */
+export function useAnalysis(project: { configSet(key: string, value: string | number): void }, prometheus: PrometheusServer, window = "10s", minRequests = 20): void {
+  project.configSet("analysis.prometheus", prometheus.url);
+  project.configSet("analysis.window", window);
+  project.configSet("analysis.minRequests", minRequests);
+  project.configSet("analysis.timeoutSeconds", 5);
+}
