@@ -54,6 +54,9 @@ async function measure(side: ToolSide, runs: number, profileRuns: number, label:
       log(
         `${label}, run ${run + 1}/${runs}: rollback ${figures.rollback.seconds.toFixed(2)} s (exit ${figures.rollback.commandSeconds.toFixed(2)} s), ` +
           `abort ${figures.abort.seconds.toFixed(2)} s (exit ${figures.abort.commandSeconds.toFixed(2)} s), ` +
+          (figures.groupAbort === undefined
+            ? ""
+            : `group abort ${figures.groupAbort.seconds.toFixed(2)} s (exit ${figures.groupAbort.commandSeconds.toFixed(2)} s, fast path ${figures.groupFastPath ?? "?"}), `) +
           `step ${figures.step.seconds.toFixed(2)} s (exit ${figures.step.commandSeconds.toFixed(2)} s), ` +
           `automatic rollback ${figures.autoRollback.safeSeconds.toFixed(2)} s after the verdict` +
           (figures.autoRollback.recordedSeconds === undefined ? "" : ` (exit ${figures.autoRollback.recordedSeconds.toFixed(2)} s)`) +

@@ -80,6 +80,11 @@ export interface ToolFigures {
   readonly autoSafe: Summary;
   /** From the failing verdict until the command exited, the rollback recorded; none for Argo. */
   readonly autoRecorded?: Summary;
+  /** switchyard, more than one service: the abort of a release group's 25% canary (`rollback --group`), time-to-safe and command exit. */
+  readonly groupAbort?: Summary;
+  readonly groupAbortCommand?: Summary;
+  /** What `rollback --group` said about its fast path, over every run. */
+  readonly groupFastPath?: string;
   /** switchyard's rollback with --no-fast-path, in the same runs: time-to-safe and command exit. */
   readonly plainRollback?: Summary;
   readonly plainRollbackCommand?: Summary;
@@ -116,6 +121,9 @@ export function toolFigures(runs: readonly RunFigures[]): ToolFigures {
   const plainRollback = optional(runs.map((run) => run.recordedPathRollback?.seconds));
   const plainRollbackCommand = optional(runs.map((run) => run.recordedPathRollback?.commandSeconds));
   const autoRecorded = optional(runs.map((run) => run.autoRollback.recordedSeconds));
+  const groupAbort = optional(runs.map((run) => run.groupAbort?.seconds));
+  const groupAbortCommand = optional(runs.map((run) => run.groupAbort?.commandSeconds));
+  const groupNotes = runs.flatMap((run) => (run.groupFastPath === undefined ? [] : [run.groupFastPath]));
   const notes = runs.flatMap((run) => run.fastPath ?? []);
   const recorded = runs.flatMap((run) => (run.recordChanged === undefined ? [] : [run.recordChanged]));
   return {
@@ -128,6 +136,9 @@ export function toolFigures(runs: readonly RunFigures[]): ToolFigures {
     stepCommand: summarize(runs.map((run) => run.step.commandSeconds)),
     autoSafe: summarize(runs.map((run) => run.autoRollback.safeSeconds)),
     ...(autoRecorded === undefined ? {} : { autoRecorded }),
+    ...(groupAbort === undefined ? {} : { groupAbort }),
+    ...(groupAbortCommand === undefined ? {} : { groupAbortCommand }),
+    ...(groupNotes.length === 0 ? {} : { groupFastPath: summarizeNotes(groupNotes) }),
     ...(plainRollback === undefined ? {} : { plainRollback }),
     ...(plainRollbackCommand === undefined ? {} : { plainRollbackCommand }),
     ...(notes.length === 0 ? {} : { fastPath: summarizeNotes(notes) }),
@@ -137,7 +148,7 @@ export function toolFigures(runs: readonly RunFigures[]): ToolFigures {
     flags,
     writesByTool: summarize(runs.map((run) => run.rollbackWrites.byTool)),
     writesTotal: summarize(runs.map((run) => run.rollbackWrites.total)),
-    weightOnNothing: Math.max(...runs.flatMap((run) => [run.step, run.abort, run.rollback].map((t) => t.weightOnNothing))),
+    weightOnNothing: Math.max(...runs.flatMap((run) => [run.step, run.abort, run.rollback, ...(run.groupAbort === undefined ? [] : [run.groupAbort])].map((t) => t.weightOnNothing))),
   };
 }
 
@@ -173,6 +184,7 @@ export function peerRows(sizes: readonly SizeFigures[], flag: string, oldValue: 
     ...timedRow("1d. rollback with --no-fast-path: the command exited after", (f) => f.plainRollbackCommand),
     ...timedRow("2. abort during a 25% canary: time-to-safe (100% on stable)", (f) => f.abort),
     ...timedRow("2a. abort: time-to-recorded (Argo: the command exited)", (f) => f.abortCommand),
+    ...groupRows(sizes),
     ...timedRow("3. one canary step, 5% to 25%: time-to-safe", (f) => f.step),
     ...timedRow("3a. one canary step: time-to-recorded (Argo: the command exited)", (f) => f.stepCommand),
     ...perSize(`4. ${flag} the serving pods see after the rollback, pods of all runs (the old version's value: ${oldValue})`, (f) => formatFlags(f.flags)),
@@ -185,6 +197,36 @@ export function peerRows(sizes: readonly SizeFigures[], flag: string, oldValue: 
     ),
     ...perSize("weight ever sent to a subset with no ready pod (any scenario)", (f) => `${f.weightOnNothing}%`),
   ];
+}
+
+/**
+ * The release group's abort, for the sizes where switchyard measured one
+ * (more than one service): `rollback --group` of all N services against
+ * Argo's N `abort`s of scenario 2, time-to-safe and command exit, and what
+ * the command said about its fast path.
+ */
+function groupRows(sizes: readonly SizeFigures[]): TableRow[] {
+  return sizes.flatMap((size) => {
+    const { switchyard, argo, services } = size;
+    if (switchyard.groupAbort === undefined) return [];
+    return [
+      {
+        scenario: `2b. abort a 25% canary of a release group (\`rollback --group\`, all ${services} services with lanes): time-to-safe; Argo: its ${services} \`abort\`s of row 2`,
+        services,
+        switchyard: formatSeconds(switchyard.groupAbort),
+        argo: formatSeconds(argo.abort),
+        ratio: ratio(switchyard.groupAbort, argo.abort),
+      },
+      {
+        scenario: "2c. group abort: time-to-recorded (switchyard: `rollback --group` exited, `pulumi up` done; Argo: its `abort`s exited)",
+        services,
+        switchyard: maybeSeconds(switchyard.groupAbortCommand),
+        argo: formatSeconds(argo.abortCommand),
+        ratio: maybeRatio(switchyard.groupAbortCommand, argo.abortCommand),
+      },
+      { scenario: "2d. switchyard's fast path in the group abort, as `rollback --group` said", services, switchyard: switchyard.groupFastPath ?? "–", argo: "–", ratio: "–" },
+    ];
+  });
 }
 
 /** One target of issue 16 checked against a size's medians. */

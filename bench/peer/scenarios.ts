@@ -3,7 +3,7 @@ import { parseAuditLog, type AuditEvent, type WriteCount } from "./audit";
 import { ClusterView, CONFIG_MAPS, DESTINATION_RULES, PODS, VIRTUAL_SERVICES } from "./clusterView";
 import type { CommandRun } from "./commands";
 import type { Phases } from "./profile";
-import { fullyServedBy, flagSeen, serving, SERVICE_LABEL, VERSION_LABEL, weightOn, weightOnNothing, type Pod, type SubsetServing } from "./serving";
+import { fullyServedBy, flagSeen, serving, setsLaneHeaders, SERVICE_LABEL, VERSION_LABEL, weightOn, weightOnNothing, type Pod, type SubsetServing } from "./serving";
 
 /**
  * What both tools are measured on, read from the cluster alone. The
@@ -49,6 +49,13 @@ export const allServedBy = (view: ClusterView, services: readonly string[], vers
 
 export const allWeighted = (view: ClusterView, services: readonly string[], version: string, weight: number) => () =>
   services.every((service) => weightOn(destinationsOf(view, service), version) === weight);
+
+/** Every service's weighted route sets the lane header (its release group's lanes are rendered). */
+export const allLaned = (view: ClusterView, services: readonly string[]) => () =>
+  services.every((service) => {
+    const vs = view.get(VIRTUAL_SERVICES, service);
+    return vs !== undefined && setsLaneHeaders(vs);
+  });
 
 /** No pod of `version` is left (a scaled-down ReplicaSet's pods are gone). */
 export const noPodsOf = (view: ClusterView, version: string) => () => view.list<Pod>(PODS).every((pod) => pod.metadata.labels?.[VERSION_LABEL] !== version);
@@ -181,6 +188,14 @@ export interface RunFigures {
   readonly phases?: Phases;
   /** Scenario 6: the automatic rollback of the first service's failing canary. */
   readonly autoRollback: VerdictTimed;
+  /**
+   * switchyard only, more than one service: scenario 2 for a release group,
+   * every service in one group with lanes at a 25% canary, stopped by one
+   * `switchyard rollback --group`.
+   */
+  readonly groupAbort?: Timed;
+  /** switchyard only: what `rollback --group` said about its fast path (kept apart from `fastPath`, whose row counts steps 1, 2, 3 and 6). */
+  readonly groupFastPath?: string;
   /** switchyard only: the same rollback with --no-fast-path (config edit, then `pulumi up`), the record's yardstick. */
   readonly recordedPathRollback?: Timed;
   /** switchyard only: services whose VirtualService changed again after the rollback was safe (the record should change nothing). */

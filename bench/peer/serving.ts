@@ -16,7 +16,12 @@ export interface ObjectMeta {
 
 export interface VirtualService {
   readonly metadata: ObjectMeta;
-  readonly spec: { readonly http?: readonly { readonly name?: string; readonly route?: readonly { readonly destination: { readonly subset?: string }; readonly weight?: number }[] }[] };
+  readonly spec: {
+    readonly http?: readonly {
+      readonly name?: string;
+      readonly route?: readonly { readonly destination: { readonly subset?: string }; readonly weight?: number; readonly headers?: { readonly request?: { readonly set?: Readonly<Record<string, string>> } } }[];
+    }[];
+  };
 }
 
 export interface DestinationRule {
@@ -36,6 +41,16 @@ export const WEIGHTED_ROUTE = "weighted";
 export const VERSION_LABEL = "app.kubernetes.io/version";
 /** The label every pod of a service carries (both tools). */
 export const SERVICE_LABEL = "app.kubernetes.io/name";
+
+/**
+ * Whether the weighted route sets a request header on every destination: a
+ * member of a release group with lanes puts the color it chose into the
+ * request, so the next member keeps it in that lane.
+ */
+export function setsLaneHeaders(vs: VirtualService): boolean {
+  const route = (vs.spec.http ?? []).find((r) => r.name === WEIGHTED_ROUTE)?.route ?? [];
+  return route.length > 0 && route.every((destination) => Object.keys(destination.headers?.request?.set ?? {}).length > 0);
+}
 
 /** One weighted destination as it resolves to pods. */
 export interface SubsetServing {

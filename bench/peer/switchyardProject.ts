@@ -26,6 +26,26 @@ export function trafficConfigJson(services: number, traffic: Traffic): string {
   return JSON.stringify({ "switchyard:services": { value: JSON.stringify(value), objectValue: value, secret: false } });
 }
 
+/** One release group as the benchmark sets it under `switchyard:groups.<name>`. */
+export interface BenchGroup {
+  readonly name: string;
+  readonly services: readonly string[];
+  readonly lanes: boolean;
+}
+
+/**
+ * `pulumi config set-all --json` input that puts `group` into the stack
+ * (as its only group) and sets every service to `traffic`, in one process:
+ * the members must agree on live and canary as soon as they are a group.
+ */
+export function groupConfigJson(services: number, traffic: Traffic, group: BenchGroup): string {
+  const value = { [group.name]: { services: [...group.services], lanes: group.lanes } };
+  return JSON.stringify({
+    ...JSON.parse(trafficConfigJson(services, traffic)),
+    "switchyard:groups": { value: JSON.stringify(value), objectValue: value, secret: false },
+  });
+}
+
 /**
  * The switchyard project copied to a temporary folder with a stack of N
  * services on the benchmark's cluster, its state where the switchyard
@@ -59,6 +79,21 @@ export class SwitchyardProject {
   /** Edits the stack config (untimed: the change an operator commits before `pulumi up`). */
   configure(traffic: Traffic): void {
     this.pulumi(["config", "set-all", "--json", trafficConfigJson(this.services, traffic)]);
+  }
+
+  /** Makes `group` the stack's one release group and sets every service to `traffic` (untimed, as `configure`). */
+  configureGroup(group: BenchGroup, traffic: Traffic): void {
+    this.pulumi(["config", "set-all", "--json", groupConfigJson(this.services, traffic, group)]);
+  }
+
+  /**
+   * Takes every release group out of the stack config again (untimed), so
+   * that single-service and `--all` commands, which a member of a group is
+   * refused for, work as before. The objects keep the group's rendering
+   * (lane headers) until the next `pulumi up`.
+   */
+  removeGroups(): void {
+    this.pulumi(["config", "rm", "switchyard:groups"]);
   }
 
   /** `pulumi up` as argv, for a timed run. */

@@ -21,6 +21,7 @@ import { ClusterView, CONFIG_MAPS, DESTINATION_RULES, now, PODS, ROLLOUTS, VIRTU
 import { runCommand, runSequence, type CommandRun } from "./commands";
 import { fastPathNote } from "./fastPathOutput";
 import {
+  allLaned,
   allServedBy,
   allWeighted,
   flagsSeen,
@@ -34,11 +35,12 @@ import {
   sinceVerdict,
   throughTo,
   type RunFigures,
+  type Timed,
   type VerdictTimed,
 } from "./scenarios";
 import { countWrites, writeTimes } from "./audit";
 import { fastPathPhases } from "./profile";
-import { SwitchyardProject } from "./switchyardProject";
+import { SwitchyardProject, type BenchGroup } from "./switchyardProject";
 import { serviceName } from "../stacks";
 
 /** What every tool's side of the benchmark needs to know. */
@@ -81,7 +83,12 @@ function deleteNamespace(bench: Bench, namespace: string): void {
  * for many `switchyard <verb> --all` (one command, parallel writes, one
  * record). Where the cycle needs a state no step makes (a 5% canary, a full
  * promotion) it is set up untimed, as a stack config edit and `pulumi up`.
+ * With more than one service, the abort is also timed for a release group:
+ * every service in one group with lanes, stopped by `rollback --group`.
  */
+/** The release group the benchmark puts every service into for `rollback --group` (more than one service only). */
+export const PEER_GROUP = "peer";
+
 export class SwitchyardSide implements ToolSide {
   readonly services: readonly string[];
 
@@ -127,6 +134,8 @@ export class SwitchyardSide implements ToolSide {
     await reach(view, "5% canary", allWeighted(view, services, NEW_VERSION, 5));
     const step = await timed(view, services, "25% canary", allWeighted(view, services, NEW_VERSION, 25), this.command("canary", ["25"]));
     const abort = await timed(view, services, "canary stopped", allServedBy(view, services, OLD_VERSION), this.command("rollback", []));
+    // The group leaves the stack config again before the next step; its lane headers go with that step's `pulumi up`.
+    const groupAbort = services.length > 1 ? await this.groupAbort() : undefined;
     await this.untimedUp({ live: "green", canary: 0 });
     await reach(view, "full promotion", allServedBy(view, services, NEW_VERSION));
     const rolledBack = noteVersionsWhenReached(view, services, allServedBy(view, services, OLD_VERSION));
@@ -157,7 +166,30 @@ export class SwitchyardSide implements ToolSide {
       recordedPathRollback,
       recordChanged,
       fastPath: [step, abort, rollback, autoRollback].map((t) => fastPathNote(t.run.output)),
+      ...(groupAbort === undefined ? {} : { groupAbort, groupFastPath: fastPathNote(groupAbort.run.output) }),
     };
+  }
+
+  /**
+   * Scenario 2 for a release group: every service put into one group with
+   * lanes and brought to a 25% canary (untimed: one stack config edit and
+   * `pulumi up`), then `switchyard rollback --group` timed until every
+   * service is fully served by the old version. The group is taken out of
+   * the stack config afterwards, whatever happened, since the other steps
+   * name services singly or with --all, which a group's member is refused for.
+   */
+  private async groupAbort(): Promise<Timed> {
+    const { view, services } = this;
+    const group: BenchGroup = { name: PEER_GROUP, services, lanes: true };
+    this.project.configureGroup(group, { live: "blue", canary: 25 });
+    try {
+      await runCommand(this.project.upCommand(), { env: this.project.environment.env, cwd: this.project.dir });
+      await reach(view, "25% canary of the group, with lanes", () => allWeighted(view, services, NEW_VERSION, 25)() && allLaned(view, services)());
+      const rollback = () => runCommand(this.project.switchyardCommand(["rollback", "--group", group.name]), { env: this.project.environment.env, profile: false });
+      return await timed(view, services, "group canary stopped", allServedBy(view, services, OLD_VERSION), rollback);
+    } finally {
+      this.project.removeGroups();
+    }
   }
 
   /** `switchyard rollout svc-001 --steps 25`: a full `up` to 25%, one interval, a failing verdict, the automatic rollback. */

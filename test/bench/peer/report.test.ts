@@ -124,6 +124,52 @@ describe("the side-by-side table", () => {
   });
 });
 
+describe("the release group's abort", () => {
+  /** A switchyard run at 20 services with `rollback --group` timed as well. */
+  const groupRun = (seconds: number, note = "taken"): RunFigures => ({ ...switchyardRun(8, 10), groupAbort: timedRun(seconds, 0), groupFastPath: note });
+  const argo = toolFigures([run(12, { true: 2 }, [5, 40]), run(12, { true: 2 }, [5, 40])]);
+
+  it("is summarized for switchyard when its runs measured it, and not at all otherwise", () => {
+    const figures = toolFigures([groupRun(1), groupRun(3, "not taken: green is not ready")]);
+    expect(figures.groupAbort).toEqual({ median: 2, min: 1, max: 3, runs: 2 });
+    expect(figures.groupAbortCommand?.median).toBe(1);
+    expect(figures.groupFastPath).toBe("taken in 1 of 2 commands; not taken: green is not ready in 1 of 2 commands");
+    expect(toolFigures([switchyardRun(8, 10)]).groupAbort).toBeUndefined();
+    expect(argo.groupAbort).toBeUndefined();
+  });
+
+  it("counts toward the weight ever sent to a subset with no ready pod", () => {
+    expect(toolFigures([{ ...groupRun(1), groupAbort: timedRun(1, 25) }]).weightOnNothing).toBe(25);
+  });
+
+  it("refuses a group figure that only some runs have", () => {
+    expect(() => toolFigures([groupRun(1), switchyardRun(8, 10)])).toThrow(/missing from 1 of 2 runs/);
+  });
+
+  it("adds rows after row 2a, only for the sizes that measured it, against Argo's aborts of row 2", () => {
+    const single = { services: 1, switchyard: toolFigures([switchyardRun(8, 10)]), argo };
+    const twenty = { services: 20, switchyard: toolFigures([groupRun(1), groupRun(1)]), argo };
+    const rows = peerRows([single, twenty], "FLAG", "false");
+    const numbers = rows.map((r) => r.scenario.split(" ")[0]);
+    expect(numbers.slice(numbers.indexOf("2a."), numbers.indexOf("3."))).toEqual(["2a.", "2a.", "2b.", "2c.", "2d."]);
+    const [group, recorded, fastPath] = rows.filter((r) => /^2[bcd]\. /.test(r.scenario));
+    expect(group).toEqual({
+      scenario: "2b. abort a 25% canary of a release group (`rollback --group`, all 20 services with lanes): time-to-safe; Argo: its 20 `abort`s of row 2",
+      services: 20,
+      switchyard: "1.00 s (1.00–1.00)",
+      argo: "2.00 s (2.00–2.00)",
+      ratio: "0.50×",
+    });
+    expect(recorded).toMatchObject({ services: 20, switchyard: "0.50 s (0.50–0.50)", argo: "1.00 s (1.00–1.00)", ratio: "0.50×" });
+    expect(fastPath).toMatchObject({ services: 20, switchyard: "taken in 2 of 2 commands", argo: "–", ratio: "–" });
+  });
+
+  it("leaves the table as it was when no size measured it", () => {
+    const rows = peerRows([{ services: 1, switchyard: toolFigures([switchyardRun(8, 10)]), argo }], "FLAG", "false");
+    expect(rows.some((r) => /^2[bcd]\. /.test(r.scenario))).toBe(false);
+  });
+});
+
 describe("targetRows", () => {
   it("checks every move's time-to-safe against Argo's abort, the automatic rollback against Argo's own, and the record against the plain path", () => {
     const switchyard = toolFigures([switchyardRun(8, 10)]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { flagSeen, fullyServedBy, serving, weightOn, weightOnNothing, type ConfigMap, type DestinationRule, type Pod, type VirtualService } from "../../../bench/peer/serving";
+import { virtualServiceSpec } from "../../../model/routing/istioSpecs";
+import { flagSeen, fullyServedBy, serving, setsLaneHeaders, weightOn, weightOnNothing, type ConfigMap, type DestinationRule, type Pod, type VirtualService } from "../../../bench/peer/serving";
 
 const vs = (weights: Record<string, number>): VirtualService => ({
   metadata: { name: "svc" },
@@ -80,5 +81,26 @@ describe("flagSeen", () => {
 
   it("says so when no ConfigMap sets the flag", () => {
     expect(flagSeen(vs({ blue: 100, green: 0 }), dr, pods, [], "FLAG")).toEqual({ "(unset)": 2 });
+  });
+});
+
+describe("setsLaneHeaders", () => {
+  const rendered = (lanes: boolean): VirtualService => ({
+    metadata: { name: "svc-001" },
+    spec: virtualServiceSpec({ service: "svc-001", namespace: "ns", port: 8080, colors: ["blue", "green"], weights: { blue: 75, green: 25 }, live: "blue", mirror: 0, match: [], router: "istio", parentRefs: [], lanes }) as VirtualService["spec"],
+  });
+
+  it("tells a member of a group with lanes (switchyard's own rendering) from a service without", () => {
+    expect(setsLaneHeaders(rendered(true))).toBe(true);
+    expect(setsLaneHeaders(rendered(false))).toBe(false);
+  });
+
+  it("needs the header on every weighted destination, and a weighted route at all", () => {
+    const one = vs({ blue: 75, green: 25 });
+    const http = one.spec.http!.map((route) =>
+      route.name === "weighted" ? { ...route, route: route.route!.map((d, i) => (i === 0 ? { ...d, headers: { request: { set: { "x-lane": "blue" } } } } : d)) } : route,
+    );
+    expect(setsLaneHeaders({ ...one, spec: { http } })).toBe(false);
+    expect(setsLaneHeaders({ metadata: { name: "svc" }, spec: {} })).toBe(false);
   });
 });
