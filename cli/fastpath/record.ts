@@ -1,6 +1,7 @@
 import { configCommand, type RunOptions, type StackSession, type UpdateResult } from "../pulumi/session";
 import type { CheckedEdit } from "../edits/apply";
 import { RECORDED_MEANWHILE } from "../../model/recordedState";
+import { StaleStackFileError } from "../edits/staleness";
 import { UpdateFailedError } from "../pulumi/errors";
 import { lockHolders, mayBeRunning, type LockHolder } from "../pulumi/locks";
 import { RecordFailedError } from "./errors";
@@ -61,8 +62,9 @@ export async function recordMove(session: StackSession, checked: CheckedEdit, mo
       const unchanged = error instanceof UpdateFailedError && !error.changedAnything;
       const running = unchanged ? lockHolders(error.message).filter((holder) => mayBeRunning(holder)) : [];
       // The update waited for may end between the check below (which pins what the stack recorded) and this attempt:
-      // the program then refuses the record as "updated meanwhile"; checking again sees that update.
-      const landedSinceCheck = unchanged && told && error.message.includes(RECORDED_MEANWHILE);
+      // the program then refuses the record as "updated meanwhile" (StackSession.up throws it as a StaleStackFileError,
+      // nothing changed); checking again sees that update.
+      const landedSinceCheck = told && error instanceof StaleStackFileError && error.message.includes(RECORDED_MEANWHILE);
       if ((running.length === 0 && !landedSinceCheck) || Date.now() >= deadline || options.signal?.aborted) throw notRecorded(error);
       if (!told) options.onWaiting(running);
       told = true;

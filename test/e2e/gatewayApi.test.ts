@@ -134,6 +134,21 @@ describe("the Gateway API router", () => {
     expect(rule("ab-match")).toBeUndefined();
   });
 
+  it("a release group with lanes: each weighted backend sets the lane header, and the API server keeps the filters the HTTPRoute CRD allows", async () => {
+    project.configSet("groups.edge.services[0]", "checkout");
+    project.configSet("groups.edge.lanes", "true");
+    await project.up();
+    const lane = (color: string) => [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: "x-switchyard-color", value: color }] } }];
+    expect(rule("weighted").backendRefs.map((ref: any) => [ref.name, ref.filters])).toEqual([
+      ["checkout-blue", lane("blue")],
+      ["checkout-green", lane("green")],
+    ]);
+    expect(rule("green-by-header").backendRefs.map((ref: any) => ref.name)).toEqual(["checkout-green"]);
+    await project.pulumi(["config", "rm", "--path", "groups"]);
+    await project.up();
+    expect(rule("weighted").backendRefs.every((ref: any) => ref.filters === undefined)).toBe(true);
+  });
+
   it("switching catalog from istio to gateway-api creates the HTTPRoute before it deletes the VirtualService and DestinationRule, and keeps its Deployment", async () => {
     const uids = deploymentUids(ns);
     project.configSet("services.catalog.router", "gateway-api");

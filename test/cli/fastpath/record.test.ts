@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { RecordFailedError } from "../../../cli/fastpath/errors";
 import { recordMove } from "../../../cli/fastpath/record";
 import { UpdateFailedError } from "../../../cli/pulumi/errors";
+import { StaleStackFileError } from "../../../cli/edits/staleness";
 import { RECORDED_MEANWHILE } from "../../../model/recordedState";
 import type { StackSession } from "../../../cli/pulumi/session";
 import type { CheckedEdit } from "../../../cli/edits/apply";
@@ -56,7 +57,8 @@ describe("recording a move that already reached the API server", () => {
   });
 
   it("when the update it waited for lands between its check and its attempt (the program refuses as updated meanwhile), checks again and records", async () => {
-    const meanwhile = new UpdateFailedError(`pulumi up failed: error: stack dev ${RECORDED_MEANWHILE} (recorded services a, checked b); nothing was changed`, false);
+    // What StackSession.up throws when the program refuses (resources/stackMemory.ts): the guard's own error.
+    const meanwhile = new StaleStackFileError(`stack dev ${RECORDED_MEANWHILE} (recorded services a, checked b); nothing was changed`);
     const { session: s, ups } = session([lockedBy(process.pid), meanwhile]);
     const recheck = vi.fn(async () => {});
     await recordMove(s, checked, moved, { recheck, lockTimeoutMs: 60_000, onWaiting: vi.fn() });
