@@ -136,8 +136,8 @@ describe("release groups: members released, judged and rolled back together", ()
     const lines = status.stdout.split("\n");
     const heading = lines.indexOf("group cart (lanes): checkout, catalog");
     expect(heading).toBeGreaterThan(0);
-    expect(lines[heading + 1]).toMatch(/^  checkout\s+blue\s+1\.4\.2 100% 2\/2 ready\s+1\.6\.0 0% 2\/2 ready$/);
-    expect(lines[heading + 2]).toMatch(/^  catalog\s+blue\s+2\.0\.1 100% 1\/1 ready\s+2\.2\.0 0% 1\/1 ready$/);
+    expect(lines[heading + 1]).toMatch(/^  checkout\s+blue\s+istio\s+1\.4\.2 100% 2\/2 ready\s+1\.6\.0 0% 2\/2 ready$/);
+    expect(lines[heading + 2]).toMatch(/^  catalog\s+blue\s+istio\s+2\.0\.1 100% 1\/1 ready\s+2\.2\.0 0% 1\/1 ready$/);
     const statusJson = JSON.parse((await project.switchyard(["status", "--json"])).stdout);
     expect(statusJson.groups).toEqual([{ name: "cart", services: ["checkout", "catalog"], lanes: true }]);
     expect(statusJson.services.map((service: any) => [service.service, service.group])).toEqual([["catalog", "cart"], ["checkout", "cart"]]);
