@@ -54,7 +54,7 @@ export function httpRouteSpec(input: RoutingInput): HTTPRouteSpec {
 }
 
 /** Sets the lane on the requests a color's backend receives, as the Istio router's destination headers do. */
-export function laneFilter(color: Color): HTTPBackendFilter {
+function laneFilter(color: Color): HTTPBackendFilter {
   return { type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: COLOR_HEADER, value: color }] } };
 }
 

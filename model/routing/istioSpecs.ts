@@ -54,7 +54,7 @@ function istioMatch(condition: RawMatch, index: number): HTTPMatchRequest {
 }
 
 /** Sets the lane on the request as it goes to `color` (Istio's HTTPRouteDestination.headers.request.set). */
-export function laneHeaders(color: Color): Headers {
+function laneHeaders(color: Color): Headers {
   return { request: { set: { [COLOR_HEADER]: color } } };
 }
 

@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { field, isUnknown, list, path, type Data, type Unknown } from "../lib/data";
+import { httpRouteRulesOf } from "../lib/gatewayApi";
 import { destinationOf, routesOf } from "../lib/istio";
 import { knownData } from "../lib/knownValues";
 import { describeResource, isHTTPRoute, isVirtualService } from "../lib/kubernetes";
@@ -64,19 +65,20 @@ function virtualServiceRoutesHeaderTo(route: Data, color: string): boolean {
  * color's lane.
  */
 function missingInHTTPRoute(props: Data): readonly string[] | Unknown {
-  const rules = list(path(props, "spec", "rules"));
-  if (isUnknown(rules)) return rules;
+  const routes = httpRouteRulesOf(props);
+  if (isUnknown(routes)) return routes;
   const laneBackends = new Map<string, Set<Data>>();
-  for (const rule of rules) {
-    const backends = list(field(rule, "backendRefs"));
-    if (isUnknown(backends)) return backends;
-    for (const backend of backends) {
+  for (const { destinations } of routes) {
+    if (isUnknown(destinations)) return destinations;
+    for (const backend of destinations) {
       const lane = backendLane(backend);
       if (isUnknown(lane)) return lane;
       if (lane !== undefined) laneBackends.set(lane, (laneBackends.get(lane) ?? new Set()).add(field(backend, "name") ?? null));
     }
   }
   if (laneBackends.size === 0) return [];
+  const rules = list(path(props, "spec", "rules"));
+  if (isUnknown(rules)) return rules;
   return COLORS.filter((color) => !rules.some((rule) => httpRouteRuleRoutesHeaderTo(rule, color, laneBackends.get(color))));
 }
 
