@@ -59,8 +59,7 @@ export async function recordMove(session: StackSession, checked: CheckedEdit, mo
     try {
       return await session.up(checked.summary, options);
     } catch (error) {
-      const unchanged = error instanceof UpdateFailedError && !error.changedAnything;
-      const running = unchanged ? lockHolders(error.message).filter((holder) => mayBeRunning(holder)) : [];
+      const running = error instanceof UpdateFailedError && !error.changedAnything ? lockHolders(error.message).filter((holder) => mayBeRunning(holder)) : [];
       // The update waited for may end between the check below (which pins what the stack recorded) and this attempt:
       // the program then refuses the record as "updated meanwhile" (StackSession.up throws it as a StaleStackFileError,
       // nothing changed); checking again sees that update.
