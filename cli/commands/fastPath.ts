@@ -110,11 +110,13 @@ function safeLine(moved: TrafficMoved): string {
 }
 
 function waitingLine(stack: string, holders: readonly LockHolder[], timeoutMs: number): string {
+  const seconds = Math.round(timeoutMs / 1000);
+  const stop = "(Ctrl-C stops waiting and leaves the move unrecorded)";
+  if (holders.length === 0) {
+    return `another update of stack ${stack} took or released the stack lock as this one checked it: traffic is already safe; trying again for up to ${seconds} s to record the move ${stop}`;
+  }
   const who = holders.map(describeHolder).join("; ");
-  return (
-    `an update of stack ${stack} is running (${who}): traffic is already safe; ` +
-    `waiting up to ${Math.round(timeoutMs / 1000)} s for it to end to record the move (Ctrl-C stops waiting and leaves the move unrecorded)`
-  );
+  return `an update of stack ${stack} is running (${who}): traffic is already safe; waiting up to ${seconds} s for it to end to record the move ${stop}`;
 }
 
 /** The update that recorded the move, as `pulumi stack history` shows it: its start time, and its number where the backend has one. */

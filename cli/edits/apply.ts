@@ -2,7 +2,8 @@ import { parseStackConfig } from "../../model/config/parse";
 import type { StackConfig } from "../../model/config/settings";
 import { PolicyViolationError, UpdateFailedError } from "../pulumi/errors";
 import { StaleStackFileError } from "./staleness";
-import type { CurrentConfig, PlannedStep, RunOptions, StackSession } from "../pulumi/session";
+import { lockReleasedWhileRead } from "../pulumi/locks";
+import type { CurrentConfig, PlannedStep, RunOptions, StackSession, UpdateResult } from "../pulumi/session";
 import { applyChanges, findService, type ConfigChange, type ReleaseEdit } from "./releaseEdits";
 import { trafficDiff } from "./trafficDiff";
 
@@ -85,7 +86,7 @@ export async function applyEditNow(session: StackSession, checked: CheckedEdit, 
  */
 async function upOrRestore(session: StackSession, checked: CheckedEdit, options: RunOptions): Promise<Record<string, number>> {
   try {
-    return (await session.up(checked.summary, options)).changes;
+    return (await upMeetingLockRaceOnce(session, checked.summary, options)).changes;
   } catch (error) {
     const changedAnything = error instanceof UpdateFailedError && error.changedAnything;
     if (changedAnything) throw new UpdateFailedError(`${(error as Error).message}\n${leftAfterPartialUpdate(session, checked)}`, true);
@@ -98,6 +99,22 @@ async function upOrRestore(session: StackSession, checked: CheckedEdit, options:
     if (error instanceof UpdateFailedError) throw new UpdateFailedError(`${error.message}\n${note}`, false);
     if (error instanceof StaleStackFileError) throw new StaleStackFileError(`${error.message}\n${note}`);
     throw error;
+  }
+}
+
+/**
+ * `pulumi up`, once more at once when pulumi's lock check read the lock of an
+ * update starting or ending at that instant: the second attempt meets that
+ * update for real, still holding the lock (refused, naming its holder),
+ * landed (the program's stale-clone guard refuses) or gone (it runs).
+ */
+async function upMeetingLockRaceOnce(session: StackSession, message: string, options: RunOptions): Promise<UpdateResult> {
+  try {
+    return await session.up(message, options);
+  } catch (error) {
+    const raced = error instanceof UpdateFailedError && !error.changedAnything && lockReleasedWhileRead(error.message);
+    if (!raced || options.signal?.aborted) throw error;
+    return session.up(message, options);
   }
 }
 

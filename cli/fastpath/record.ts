@@ -3,7 +3,7 @@ import type { CheckedEdit } from "../edits/apply";
 import { RECORDED_MEANWHILE } from "../../model/recordedState";
 import { StaleStackFileError } from "../edits/staleness";
 import { UpdateFailedError } from "../pulumi/errors";
-import { lockHolders, mayBeRunning, type LockHolder } from "../pulumi/locks";
+import { lockHolders, lockReleasedWhileRead, mayBeRunning, type LockHolder } from "../pulumi/locks";
 import { RecordFailedError } from "./errors";
 import { movedAt, type TrafficMoved } from "./moved";
 
@@ -16,7 +16,7 @@ export interface RecordOptions extends RunOptions {
   readonly recheck: () => Promise<void>;
   /** How long to wait for an update that holds the stack lock to end; 0 gives up at once. */
   readonly lockTimeoutMs: number;
-  /** Told once when the record waits for another update. */
+  /** Told once when the record waits for another update: the holders of its lock, none when that lock was released as pulumi read it. */
   readonly onWaiting: (holders: readonly LockHolder[]) => void;
 }
 
@@ -59,12 +59,15 @@ export async function recordMove(session: StackSession, checked: CheckedEdit, mo
     try {
       return await session.up(checked.summary, options);
     } catch (error) {
-      const running = error instanceof UpdateFailedError && !error.changedAnything ? lockHolders(error.message).filter((holder) => mayBeRunning(holder)) : [];
+      const failedBeforeChanging = error instanceof UpdateFailedError && !error.changedAnything;
+      const running = failedBeforeChanging ? lockHolders(error.message).filter((holder) => mayBeRunning(holder)) : [];
+      // Another update started or ended at the same instant: the next attempt meets it (or its record) for real.
+      const releasedWhileRead = failedBeforeChanging && lockReleasedWhileRead(error.message);
       // The update waited for may end between the check below (which pins what the stack recorded) and this attempt:
       // the program then refuses the record as "updated meanwhile" (StackSession.up throws it as a StaleStackFileError,
       // nothing changed); checking again sees that update.
       const landedSinceCheck = told && error instanceof StaleStackFileError && error.message.includes(RECORDED_MEANWHILE);
-      if ((running.length === 0 && !landedSinceCheck) || Date.now() >= deadline || options.signal?.aborted) throw notRecorded(error);
+      if ((running.length === 0 && !releasedWhileRead && !landedSinceCheck) || Date.now() >= deadline || options.signal?.aborted) throw notRecorded(error);
       if (!told) options.onWaiting(running);
       told = true;
       if (!landedSinceCheck) await pause(LOCK_RETRY_MS, options.signal);

@@ -17,6 +17,27 @@ export function lockHolders(pulumiSaid: string): LockHolder[] {
 }
 
 /**
+ * Whether an update failed in pulumi's own lock check on a lock that was gone
+ * by the time pulumi read it: another update of the stack took or released
+ * the lock at that instant. Two updates starting together each write a lock
+ * and see the other's; the one that gives up deletes its lock while the other
+ * reads it. Pulumi's DIY backend (pkg/backend/diy/lock.go, checkForLock)
+ * lists the locks, then returns the read's error bare, with the bucket's
+ * error code as a second error:
+ *
+ *     error: 2 errors occurred:
+ *         1) key not found: sql: no rows in result set           (PostgreSQL)
+ *         1) stat …/.pulumi/locks/…/x.json: no such file or directory   (file)
+ *         2) NotFound
+ *
+ * Only a read of something listed a moment before fails that way before an
+ * update changes anything.
+ */
+export function lockReleasedWhileRead(pulumiSaid: string): boolean {
+  return /^\s*\d+\) NotFound$/m.test(pulumiSaid);
+}
+
+/**
  * Whether an update may still be running under this lock: true unless its
  * process was on this machine and is gone (killed, lost terminal), which
  * leaves a lock nothing will release but `pulumi cancel`.

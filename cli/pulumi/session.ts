@@ -10,6 +10,7 @@ import type { ConfigChange } from "../edits/releaseEdits";
 import { StaleStackFileError, type ConfigValue, type RecordedUpdate } from "../edits/staleness";
 import { UpdateFailedError, type PolicyFinding } from "./errors";
 import { changesSomething, isClusterObject, PolicyFindings } from "./events";
+import { lockReleasedWhileRead } from "./locks";
 import { backendSetting } from "./operator";
 import { writePlainChanges } from "./configEdits";
 import { commandRoot, redactUrl, redactUrls, runPulumi, type PulumiEnvironment } from "./process";
@@ -233,8 +234,15 @@ export class StackSession {
     return this.reading;
   }
 
-  /** How to clear a stack lock that no running update holds any more (a killed process leaves one behind). */
+  /**
+   * What a failure on the stack lock means and what to do: run again when the
+   * lock went as pulumi read it, or clear one that no running update holds any
+   * more (a killed process leaves one behind).
+   */
   private lockHint(reason: string): string {
+    if (lockReleasedWhileRead(reason)) {
+      return `\nanother update of stack ${this.stackName} took or released the stack lock as this one checked it (it started or ended at the same moment); run the command again`;
+    }
     if (!/currently locked/.test(reason)) return "";
     return (
       `\nthe lock above names the user, host and process holding it. If that update is still running, wait for it; ` +

@@ -201,6 +201,40 @@ describe("weight-only moves: API server first, then recorded", () => {
     expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
   });
 
+  it("a lock released while pulumi reads it (two updates starting at once): the record tries again until it can; the recorded path once, then says so", async () => {
+    // Two updates that start together each write a lock and see the other's; the one that gives up deletes its own while
+    // the other reads it, and pulumi fails on the read. A dangling link is a lock that is listed and then cannot be read.
+    const stackLocks = project.file(".switchyard/state/.pulumi/locks/organization/switchyard/dev");
+    fs.mkdirSync(stackLocks, { recursive: true });
+    const released = path.join(stackLocks, "released-while-read.json");
+    fs.symlinkSync(path.join(stackLocks, "deleted.json"), released);
+    // The recorded path tries once more at once; a lock that is still unreadable then fails it, saying what happened.
+    const before = stackFile();
+    const recorded = await project.switchyard(["promote", "checkout", "--yes", "--no-fast-path"]);
+    expect(recorded.status, recorded.stderr).toBe(1);
+    expect(recorded.stderr).toContain("another update of stack dev took or released the stack lock as this one checked it (it started or ended at the same moment); run the command again");
+    expect(recorded.stderr).toContain("nothing was changed, and Pulumi.dev.yaml is back as it was");
+    expect(stackFile()).toBe(before);
+    expect(liveWeights(ns, "checkout")).toEqual({ blue: 100, green: 0 });
+    const promote = project.switchyardAsync(["--json", "promote", "checkout", "--yes"]);
+    try {
+      await vi.waitFor(() => expect(promote.stderrSoFar()).toMatch(/another update of stack dev took or released the stack lock as this one checked it: traffic is already safe; trying again for up to 300 s/), {
+        timeout: 60_000,
+        interval: 100,
+      });
+      expect(liveWeights(ns, "checkout")).toEqual({ blue: 0, green: 100 });
+    } finally {
+      fs.rmSync(released, { force: true });
+    }
+    const promoted = await promote.done;
+    expect(promoted.status, promoted.stderr).toBe(0);
+    expect(promoted.stderr).toMatch(/checkout: 100% green at \+\d+\.\d\d s \(VirtualService \S+\/checkout\); recorded as (update \d+|an update) at/);
+    expect(stackFile()).toMatch(/checkout:[\s\S]*live: green/);
+    expect((await project.pulumi(["preview", "--expect-no-changes"], { allowFailure: true })).status).toBe(0);
+    const rollback = await project.switchyard(["rollback", "checkout", "--yes"]);
+    expect(rollback.status, rollback.stderr).toBe(0);
+  });
+
   it("several services move in one command: parallel applies, one record; rollback --all takes every service that has somewhere to go back to", async () => {
     const uids = deploymentUids(ns);
     const promote = await project.switchyard(["--json", "promote", "checkout", "catalog", "--yes"]);

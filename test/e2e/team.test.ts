@@ -72,15 +72,24 @@ describe("switchyard for a team: the operators' own Pulumi, one shared PostgreSQ
     ann.pullFrom(bob);
   });
 
-  it("two operators moving the stack at the same moment: one wins, the other fails and leaves no config change behind", async () => {
+  it("two operators moving the stack at the same moment: never both win, and a command that lost leaves no config change behind", async () => {
     const [annFile, bobFile] = [fs.readFileSync(ann.stackFile, "utf8"), fs.readFileSync(bob.stackFile, "utf8")];
     // The recorded path: the stack lock decides.
     const results = await Promise.all([
       ann.switchyard(["canary", "checkout", "5", "--yes", "--no-fast-path"]),
       bob.switchyard(["canary", "checkout", "25", "--yes", "--no-fast-path"]),
     ]);
+    const said = results.map((result) => result.stderr).join("\n---\n");
     const winners = results.filter((result) => result.status === 0);
-    expect(winners, results.map((result) => result.stderr).join("\n---\n")).toHaveLength(1);
+    if (winners.length === 0) {
+      // Pulumi's DIY lock: two updates that write their locks within milliseconds of each other both see the other's and
+      // both give up. Neither may change anything then.
+      for (const result of results) expect(result.stderr, said).toMatch(/currently locked by 1 lock\(s\)[\s\S]*back as it was/);
+      expect([fs.readFileSync(ann.stackFile, "utf8"), fs.readFileSync(bob.stackFile, "utf8")]).toEqual([annFile, bobFile]);
+      expect(liveWeights(namespace, "checkout").green).toBe(0);
+      return;
+    }
+    expect(winners, said).toHaveLength(1);
     const loser = results.find((result) => result.status !== 0)!;
     // Whichever came second either met the winner's lock, or (if the winner had finished) the stale-clone guard.
     expect(loser.stderr).toMatch(/currently locked by 1 lock\(s\)[\s\S]*back as it was|the backend is ahead of this clone's/);

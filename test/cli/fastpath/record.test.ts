@@ -70,6 +70,21 @@ describe("recording a move that already reached the API server", () => {
     );
   });
 
+  it("tries again when pulumi's lock check read a lock that was being released (two updates starting together), then records", async () => {
+    const releasedWhileRead = new UpdateFailedError("pulumi up failed: error: 2 errors occurred:\n    1) key not found: sql: no rows in result set\n    2) NotFound", false);
+    const { session: s, ups } = session([releasedWhileRead]);
+    const recheck = vi.fn(async () => {});
+    const onWaiting = vi.fn();
+    const result = await recordMove(s, checked, moved, { recheck, lockTimeoutMs: 60_000, onWaiting });
+    expect(result.changes).toEqual({ update: 1 });
+    expect(ups).toHaveBeenCalledTimes(2);
+    expect(onWaiting).toHaveBeenCalledWith([]);
+    // The other update may have landed meanwhile: the stale-clone check runs again first.
+    expect(recheck).toHaveBeenCalledTimes(1);
+    // With no time to wait, it is a failed record like any other.
+    await expect(recordMove(session([releasedWhileRead]).session, checked, moved, { recheck, lockTimeoutMs: 0, onWaiting })).rejects.toThrow(RecordFailedError);
+  });
+
   it("does not wait for a lock whose process is gone, nor past the timeout, nor after the backend turned out to be ahead", async () => {
     const gone = 2 ** 22 + 12345;
     await expect(recordMove(session([lockedBy(gone)]).session, checked, moved, { recheck: vi.fn(), lockTimeoutMs: 60_000, onWaiting: vi.fn() })).rejects.toThrow(RecordFailedError);
