@@ -1,16 +1,14 @@
 import * as fs from "node:fs";
 
 /**
- * What a `pulumi` command's processes use, read from /proc while they run.
+ * What a `pulumi` command's program uses, read from /proc while it runs.
  * `pulumi` starts our language host, which starts the program
  * (`node .../@pulumi/pulumi/cmd/run ...`), and the Kubernetes provider.
+ * (CPU time of them all comes from the kernel's accounting: see timed.ts.)
  *
  * - Peak memory of the program: Linux keeps each process's peak resident set
  *   in /proc/<pid>/status as VmHWM (never lower than any earlier value), so
  *   the last value read before the program exits is its peak.
- * - CPU time of the whole tree (engine, language host, program, provider):
- *   each process's own user and system time from /proc/<pid>/stat, summed.
- *   On a machine shared with other work this moves far less than wall time.
  * - How long the program ran: from the program process's start time in
  *   /proc/<pid>/stat until a poll finds it gone (so up to one poll late). In
  *   an `up` that is the program registering every resource while the engine
@@ -19,9 +17,7 @@ import * as fs from "node:fs";
  */
 
 const POLL_MS = 100;
-/** Looking for new processes reads all of /proc (a few ms); once the program runs, every fifth poll is enough. */
-const DISCOVER_EVERY = 5;
-/** USER_HZ: the unit of utime and stime, 100 on Linux. */
+/** USER_HZ: the unit of /proc/<pid>/stat's times, 100 on Linux. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
@@ -48,12 +44,6 @@ function statFields(stat: string): string[] {
 
 export function parentPid(stat: string): number {
   return Number(statFields(stat)[1]);
-}
-
-/** The process's own user plus system time, in clock ticks (children not included). */
-export function cpuTicks(stat: string): number {
-  const fields = statFields(stat);
-  return Number(fields[11]) + Number(fields[12]);
 }
 
 /** When the process started, in clock ticks since the machine booted. */
@@ -105,43 +95,31 @@ function processParents(): Map<number, number> {
 export interface ProcessUsage {
   /** Peak resident memory of the program process, MiB; undefined if no program ran. */
   readonly programMiB: number | undefined;
-  /** CPU seconds of `pulumi` and every process below it. */
-  readonly cpuSeconds: number;
   /** Seconds the program process ran; undefined if no program ran. */
   readonly programSeconds: number | undefined;
 }
 
-/** Watches `root` and the processes below it until `stop`. */
+/** Watches the program process below `root` until `stop`. */
 export class ProcessWatch {
-  private readonly tree: Set<number>;
-  private readonly ticksByPid = new Map<number, number>();
   private programPid: number | undefined;
   /** Program start and end, seconds since the epoch. */
   private programStarted: number | undefined;
   private programEnded: number | undefined;
   private peakKiB = 0;
-  private polls = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly root: number) {
-    this.tree = new Set([root]);
     this.timer = setInterval(() => this.poll(), POLL_MS);
   }
 
   stop(): ProcessUsage {
     clearInterval(this.timer);
-    const ticks = [...this.ticksByPid.values()].reduce((sum, each) => sum + each, 0);
     const ran = this.programStarted === undefined ? undefined : (this.programEnded ?? Date.now() / 1000) - this.programStarted;
-    return { programMiB: this.programPid === undefined ? undefined : this.peakKiB / 1024, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND, programSeconds: ran };
+    return { programMiB: this.programPid === undefined ? undefined : this.peakKiB / 1024, programSeconds: ran };
   }
 
   private poll(): void {
-    if (this.programPid === undefined || this.polls % DISCOVER_EVERY === 0) this.discover();
-    this.polls++;
-    for (const pid of this.tree) {
-      const stat = readProc(pid, "stat");
-      if (stat !== undefined) this.ticksByPid.set(pid, cpuTicks(stat));
-    }
+    if (this.programPid === undefined) this.findProgram();
     if (this.programPid !== undefined && this.programEnded === undefined && hasExited(readProc(this.programPid, "stat"))) {
       this.programEnded = Date.now() / 1000;
     }
@@ -150,14 +128,11 @@ export class ProcessWatch {
     if (peak !== undefined) this.peakKiB = Math.max(this.peakKiB, peak);
   }
 
-  private discover(): void {
-    for (const pid of descendants(this.root, processParents())) {
-      this.tree.add(pid);
-      if (this.programPid === undefined && isProgramCommand(readProc(pid, "cmdline") ?? "")) {
-        const stat = readProc(pid, "stat");
-        this.programPid = pid;
-        if (stat !== undefined) this.programStarted = epochSecondsOf(startTicks(stat));
-      }
-    }
+  private findProgram(): void {
+    const program = descendants(this.root, processParents()).find((pid) => isProgramCommand(readProc(pid, "cmdline") ?? ""));
+    if (program === undefined) return;
+    this.programPid = program;
+    const stat = readProc(program, "stat");
+    if (stat !== undefined) this.programStarted = epochSecondsOf(startTicks(stat));
   }
 }

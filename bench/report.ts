@@ -142,12 +142,21 @@ export function rollbackTable(rollbacks: readonly RollbackFigures[]): string {
   );
 }
 
-/** A wall-time ratio against its limit, with the CPU-time ratio beside it for context. */
-function ratioTarget(target: string, wall: number | undefined, cpuRatio: number | undefined, met: (value: number) => boolean): Target[] {
-  return wall === undefined ? [] : [{ target, figure: `${times(wall)} (CPU ${times(cpuRatio)})`, met: met(wall) }];
+/**
+ * A wall-time ratio against its limit, with the CPU-time ratio beside it;
+ * where the target is set in both (`cpuToo`), the CPU ratio must meet it as well.
+ */
+function ratioTarget(target: string, wall: number | undefined, cpuRatio: number | undefined, met: (value: number) => boolean, cpuToo = false): Target[] {
+  if (wall === undefined) return [];
+  const cpuMet = !cpuToo || (cpuRatio !== undefined && met(cpuRatio));
+  return [{ target, figure: `${times(wall)} (CPU ${times(cpuRatio)})`, met: met(wall) && cpuMet }];
 }
 
-/** The issue's targets, for whichever sizes were measured. Wall time decides; CPU time is shown beside it. */
+/**
+ * The issues' targets, for whichever sizes were measured. The component
+ * overhead is set in wall and CPU time (issue 20), so both decide; for the
+ * others wall time decides and CPU time is shown beside it.
+ */
 export function targets(results: Pick<Results, "sizes" | "rollbacks">): Target[] {
   const found: Target[] = [];
   for (const size of results.sizes) {
@@ -157,7 +166,7 @@ export function targets(results: Pick<Results, "sizes" | "rollbacks">): Target[]
     ] as const) {
       const [ours, base] = [pick(size.switchyard), pick(size.baseline)];
       found.push(
-        ...ratioTarget(`component overhead, ${label}, ${size.services} services: ≤ 1.10x`, ratio(ours?.wall, base?.wall), ratio(ours?.cpu, base?.cpu), (r) => r <= 1.1),
+        ...ratioTarget(`component overhead, ${label}, ${size.services} services: ≤ 1.10x`, ratio(ours?.wall, base?.wall), ratio(ours?.cpu, base?.cpu), (r) => r <= 1.1, true),
       );
     }
   }
@@ -213,8 +222,9 @@ export function resultsMarkdown(results: Results, previous: string | undefined):
 Written by \`npm run bench\` (see bench/README.md for what is measured and how).
 Each figure is the median of ${results.runs} run(s), with the minimum and maximum in parentheses.
 Times are wall-clock; CPU is the user and system time of \`pulumi\` and every
-process under it (engine, language host, program, Kubernetes provider),
-which moves far less than wall time when other work shares the machine.
+process under it (engine, language host, program, Kubernetes provider), as
+the kernel accounts it, which moves far less than wall time when other work
+shares the machine.
 
 ${machineText(results.machine)}
 

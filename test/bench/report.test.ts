@@ -64,6 +64,13 @@ describe("the benchmark report", () => {
     );
   });
 
+  it("meets a component overhead target only when the CPU time meets it too", () => {
+    const cpuOver: SizeFigures = { ...size(50, [10, 80], [10, 80]), baseline: { ...program(10, 80, 9), preview: timing([10, 9, 12], 0.7) } };
+    const found = targets({ sizes: [cpuOver], rollbacks: [] });
+    expect(found).toContainEqual({ target: "component overhead, preview, 50 services: ≤ 1.10x", figure: "1.00x (CPU 1.14x)", met: false });
+    expect(found).toContainEqual({ target: "component overhead, up, 50 services: ≤ 1.10x", figure: "1.00x (CPU 1.00x)", met: true });
+  });
+
   it("states each target with the measured wall-time ratio, the CPU ratio beside it, and whether it is met", () => {
     expect(targets(results)).toEqual([
       { target: "component overhead, preview, 10 services: ≤ 1.10x", figure: "1.00x (CPU 1.00x)", met: true },
