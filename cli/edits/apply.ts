@@ -2,7 +2,7 @@ import { parseStackConfig } from "../../model/config/parse";
 import type { StackConfig } from "../../model/config/settings";
 import { PolicyViolationError, UpdateFailedError } from "../pulumi/errors";
 import { StaleStackFileError } from "./staleness";
-import { lockReleasedWhileRead } from "../pulumi/locks";
+import { failedOnReleasedLock } from "../pulumi/locks";
 import type { CurrentConfig, PlannedStep, RunOptions, StackSession, UpdateResult } from "../pulumi/session";
 import { applyChanges, findService, type ConfigChange, type ReleaseEdit } from "./releaseEdits";
 import { trafficDiff } from "./trafficDiff";
@@ -112,8 +112,7 @@ async function upMeetingLockRaceOnce(session: StackSession, message: string, opt
   try {
     return await session.up(message, options);
   } catch (error) {
-    const raced = error instanceof UpdateFailedError && !error.changedAnything && lockReleasedWhileRead(error.message);
-    if (!raced || options.signal?.aborted) throw error;
+    if (!failedOnReleasedLock(error) || options.signal?.aborted) throw error;
     return session.up(message, options);
   }
 }

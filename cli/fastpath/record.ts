@@ -3,7 +3,7 @@ import type { CheckedEdit } from "../edits/apply";
 import { RECORDED_MEANWHILE } from "../../model/recordedState";
 import { StaleStackFileError } from "../edits/staleness";
 import { UpdateFailedError } from "../pulumi/errors";
-import { lockHolders, lockReleasedWhileRead, mayBeRunning, type LockHolder } from "../pulumi/locks";
+import { failedOnReleasedLock, lockHolders, mayBeRunning, type LockHolder } from "../pulumi/locks";
 import { RecordFailedError } from "./errors";
 import { movedAt, type TrafficMoved } from "./moved";
 
@@ -62,7 +62,7 @@ export async function recordMove(session: StackSession, checked: CheckedEdit, mo
       const failedBeforeChanging = error instanceof UpdateFailedError && !error.changedAnything;
       const running = failedBeforeChanging ? lockHolders(error.message).filter((holder) => mayBeRunning(holder)) : [];
       // Another update started or ended at the same instant: the next attempt meets it (or its record) for real.
-      const releasedWhileRead = failedBeforeChanging && lockReleasedWhileRead(error.message);
+      const releasedWhileRead = failedOnReleasedLock(error);
       // The update waited for may end between the check below (which pins what the stack recorded) and this attempt:
       // the program then refuses the record as "updated meanwhile" (StackSession.up throws it as a StaleStackFileError,
       // nothing changed); checking again sees that update.

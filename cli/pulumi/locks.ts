@@ -1,4 +1,5 @@
 import * as os from "node:os";
+import { UpdateFailedError } from "./errors";
 
 /** Who holds a stack lock, as `pulumi` reports it: `created by ann@laptop (pid 26385) at 2026-11-30T16:08:20Z`. */
 export interface LockHolder {
@@ -35,6 +36,11 @@ export function lockHolders(pulumiSaid: string): LockHolder[] {
  */
 export function lockReleasedWhileRead(pulumiSaid: string): boolean {
   return /^\s*\d+\) NotFound$/m.test(pulumiSaid);
+}
+
+/** Whether an update failed on a lock released as pulumi read it (lockReleasedWhileRead), before changing anything. */
+export function failedOnReleasedLock(error: unknown): boolean {
+  return error instanceof UpdateFailedError && !error.changedAnything && lockReleasedWhileRead(error.message);
 }
 
 /**
